@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The folder layout is the architecture diagram: see docs/ARCHITECTURE.md.
+let package = Package(
+    name: "Stampwatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stampwatch", targets: ["stampwatch"]),
+        .executable(name: "stampwatch-hub", targets: ["stampwatch-hub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, each behind a small C shim for macro-only APIs.
+        .systemLibrary(
+            name: "CNcursesw", pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Pure binary encodings: CBOR (RFC 8949) and Base45 (RFC 9285).
+        .target(name: "Encoding"),
+        // A strict RFC 8259 JSON parser with located errors, and its writers (plain, pretty, canonical).
+        .target(name: "StrictJSON"),
+        // OpenSSL 3 EVP wrappers: signatures, AEAD, hashes, random.
+        .target(name: "StampCrypto", dependencies: ["COpenSSL"]),
+        // The TS1 stamp-code format, keyring and verdict engine.
+        .target(name: "StampCodes", dependencies: ["Encoding", "StrictJSON", "StampCrypto"]),
+
+        // What both executables share: sysexits, XDG directories, careful file I/O.
+        .target(name: "CLISupport"),
+
+        .executableTarget(
+            name: "stampwatch",
+            dependencies: [
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "CNcursesw", "CCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "stampwatch-hub",
+            dependencies: [
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
+        .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
+        // Runs the built executables (and the independent Python implementation) as subprocesses.
+        .testTarget(name: "StampwatchCLITests", dependencies: ["stampwatch", "stampwatch-hub"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

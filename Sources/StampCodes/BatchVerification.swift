@@ -1,0 +1,166 @@
+import Dispatch
+import Foundation
+
+/// Reads lines from a file descriptor in bounded batches. Only LF and CRLF terminators are stripped:
+/// every other byte, spaces included, belongs to the line.
+public final class LineReader {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+    private let chunk: Int
+    private var discarding = false
+    /// Longer lines are cut here (and the rest of the line skipped), so endless input cannot exhaust memory.
+    /// No stamp code comes near it: the verifier refuses anything over `StampEnvelope.maxCodeLength`.
+    public static let maxLineLength = 1 << 16
+
+    public init(fileDescriptor: Int32, chunkSize: Int = 1 << 16) {
+        fd = fileDescriptor
+        chunk = chunkSize
+    }
+
+    /// The next line without its terminator, or nil at end of input. A final line without LF is returned too.
+    public func next() -> [UInt8]? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                if discarding {
+                    discarding = false
+                    start = nl + 1
+                    continue
+                }
+                var end = nl
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Array(buffer[start..<end])
+                start = nl + 1
+                return line
+            }
+            if buffer.count - start > Self.maxLineLength {
+                if discarding {
+                    start = buffer.count
+                } else {
+                    let line = Array(buffer[start..<(start + Self.maxLineLength)])
+                    start = buffer.count
+                    discarding = true
+                    return line
+                }
+            }
+            if eof {
+                guard start < buffer.count, !discarding else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                return line
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            var tmp = [UInt8](repeating: 0, count: chunk)
+            let n = tmp.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunk) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                eof = true
+            } else if n == 0 {
+                eof = true
+            } else {
+                buffer.append(contentsOf: tmp[0..<n])
+            }
+        }
+    }
+
+    /// Up to `max` non-blank lines; nil at end of input. Blank lines (empty, or only spaces and tabs) are skipped.
+    public func nextBatch(max: Int) -> [[UInt8]]? {
+        var out: [[UInt8]] = []
+        out.reserveCapacity(max)
+        while out.count < max, let line = next() {
+            if isBlank(line) { continue }
+            out.append(line)
+        }
+        return out.isEmpty ? nil : out
+    }
+}
+
+/// True for lines a scanner dump may contain between codes: empty, or only spaces and tabs.
+public func isBlank(_ line: [UInt8]) -> Bool {
+    line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+}
+
+/// Maps a batch on `jobs` threads and returns results in input order.
+public enum OrderedParallel {
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ transform: @Sendable (T) -> R) -> [R] {
+        if jobs <= 1 || items.count < 2 { return items.map(transform) }
+        let grain = 32
+        let chunks = (items.count + grain - 1) / grain
+        let out = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        out.initialize(repeating: nil)
+        defer { out.deallocate() }
+        let box = UnsafeSendable(out)
+        items.withUnsafeBufferPointer { input in
+            let inBox = UnsafeSendable(input)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = c * grain
+                let hi = min(lo + grain, inBox.value.count)
+                for i in lo..<hi { box.value[i] = transform(inBox.value[i]) }
+            }
+        }
+        return out.map { $0! }
+    }
+}
+
+/// Wraps a value whose concurrent use is made safe by construction (disjoint indices, joined before use).
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Verifies a stream of codes on all cores, writing results in input order as soon as each batch is done.
+public struct BatchVerification: Sendable {
+    public var verifier: StampVerifier
+    public var context: VerificationContext
+    public var jobs: Int
+    public var batchSize: Int
+
+    public init(verifier: StampVerifier, context: VerificationContext, jobs: Int, batchSize: Int = 2048) {
+        self.verifier = verifier
+        self.context = context
+        self.jobs = max(1, jobs)
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Counts per verdict.
+    public struct Summary: Sendable, Equatable {
+        public var counts: [Verdict: Int] = [:]
+        public var total: Int { counts.values.reduce(0, +) }
+        public var allGenuine: Bool { total == (counts[.genuine] ?? 0) }
+    }
+
+    /// Reads batches from `next`, formats each result with `format`, and hands the text of each batch to
+    /// `write` on a writer thread, so reading, verifying and writing overlap. Memory stays bounded by two batches.
+    public func run(next: () -> [[UInt8]]?, format: @escaping @Sendable (VerificationResult) -> String,
+                    write: @escaping @Sendable (String) -> Void) -> Summary {
+        var summary = Summary()
+        let writer = DispatchQueue(label: "stampwatch.verify.writer")
+        let inFlight = DispatchSemaphore(value: 2)
+        let verifier = self.verifier
+        let context = self.context
+        while let batch = next() {
+            let results = OrderedParallel.map(batch, jobs: jobs) { line -> (Verdict, String) in
+                let r = verifier.verify(utf8: line, context: context)
+                return (r.verdict, format(r))
+            }
+            var text = ""
+            text.reserveCapacity(results.count * 600)
+            for (verdict, line) in results {
+                summary.counts[verdict, default: 0] += 1
+                text += line
+            }
+            inFlight.wait()
+            let done = text
+            writer.async {
+                write(done)
+                inFlight.signal()
+            }
+        }
+        writer.sync {}
+        return summary
+    }
+}
