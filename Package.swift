@@ -4,7 +4,7 @@ import PackageDescription
 // The folder layout is the architecture diagram: see docs/ARCHITECTURE.md.
 let package = Package(
     name: "Stampwatch",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stampwatch", targets: ["stampwatch"]),
         .executable(name: "stampwatch-hub", targets: ["stampwatch-hub"]),

@@ -22,8 +22,14 @@ echo "== setup: $N ES256 codes minted with throw-away keys"
   > "$work/codes.txt"
 echo "   $(wc -l < "$work/codes.txt") codes, $(wc -c < "$work/codes.txt") bytes"
 
-echo "== baseline: openssl speed -seconds 10 ecdsap256 (one process, pinned to core 0)"
-ossl=$(taskset -c 0 openssl speed -seconds 10 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ { print $NF }')
+# openssl speed divides by CPU user time (not wall time) unless -elapsed is given, so the single-core rate
+# below is divided by CPU time too: both figures then hold even on a machine with other load.
+echo "== baseline: openssl speed -seconds 5 ecdsap256, best of 3 (verify/s per CPU second)"
+ossl=0
+for _ in 1 2 3; do
+  v=$(taskset -c 0 openssl speed -seconds 5 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ { print $NF }')
+  ossl=$(awk -v a="$v" -v b="$ossl" 'BEGIN { print (a > b) ? a : b }')
+done
 echo "   openssl verify/s: $ossl"
 
 run_verify() { # jobs cpuset -> seconds
@@ -40,12 +46,19 @@ best() { # runs the function 3 times, keeps the fastest
   echo "$b"
 }
 
+cpu_verify() { # CPU seconds (user + sys) of one single-job run
+  /usr/bin/time -f "%U %S" taskset -c 0 "$bin/stampwatch" verify --keyring "$work/keys/keyring.json" --at "$at" --json --jobs 1 \
+    < "$work/codes.txt" 2>&1 >"$work/out.jsonl" | tail -1 | awk '{ printf "%.3f", $1 + $2 }'
+}
+
 echo "== stampwatch verify --json, end to end (process start, keyring, stdin, decode, verify, decrypt, JSON out)"
-t1=$(best run_verify 1 0)
+c1=$(best cpu_verify)
 genuine=$(grep -c '"verdict":"genuine"' "$work/out.jsonl" || true)
 [ "$genuine" = "$N" ] || { echo "FAIL: only $genuine of $N codes genuine"; exit 1; }
-rate1=$(awk -v n="$N" -v t="$t1" 'BEGIN { printf "%.0f", n / t }')
-echo "   1 core:   ${t1}s  -> $rate1 codes/s"
+rate1=$(awk -v n="$N" -v t="$c1" 'BEGIN { printf "%.0f", n / t }')
+echo "   1 core:   ${c1} CPU s  -> $rate1 codes per CPU second"
+t1=$(best run_verify 1 0)
+echo "   1 core:   ${t1}s wall"
 tn=$(best run_verify "$cores" "0-$((cores - 1))")
 raten=$(awk -v n="$N" -v t="$tn" 'BEGIN { printf "%.0f", n / t }')
 echo "   $cores cores:  ${tn}s  -> $raten codes/s"

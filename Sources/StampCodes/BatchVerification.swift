@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Reads lines from a file descriptor in bounded batches. Only LF and CRLF terminators are stripped:
 /// every other byte, spaces included, belongs to the line.
@@ -86,24 +87,38 @@ public func isBlank(_ line: [UInt8]) -> Bool {
 
 /// Maps a batch on `jobs` threads and returns results in input order.
 public enum OrderedParallel {
-    public static func map<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ transform: @Sendable (T) -> R) -> [R] {
+    /// Workers take chunks of `grain` items from a shared counter, so uneven work still balances.
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, grain: Int = 16,
+                                                     _ transform: @Sendable (T) -> R) -> [R] {
         if jobs <= 1 || items.count < 2 { return items.map(transform) }
-        let grain = 32
         let chunks = (items.count + grain - 1) / grain
         let out = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
         out.initialize(repeating: nil)
-        defer { out.deallocate() }
+        defer {
+            out.deinitialize()
+            out.deallocate()
+        }
         let box = UnsafeSendable(out)
+        let next = ChunkCounter()
         items.withUnsafeBufferPointer { input in
             let inBox = UnsafeSendable(input)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * grain
-                let hi = min(lo + grain, inBox.value.count)
-                for i in lo..<hi { box.value[i] = transform(inBox.value[i]) }
+            DispatchQueue.concurrentPerform(iterations: min(jobs, chunks)) { _ in
+                while true {
+                    let c = next.take()
+                    guard c < chunks else { return }
+                    let lo = c * grain
+                    for i in lo..<min(lo + grain, inBox.value.count) { box.value[i] = transform(inBox.value[i]) }
+                }
             }
         }
         return out.map { $0! }
     }
+}
+
+/// Hands out chunk numbers 0, 1, 2, ... to concurrent workers.
+final class ChunkCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
 /// Wraps a value whose concurrent use is made safe by construction (disjoint indices, joined before use).
@@ -142,16 +157,25 @@ public struct BatchVerification: Sendable {
         let inFlight = DispatchSemaphore(value: 2)
         let verifier = self.verifier
         let context = self.context
+        let grain = 32
         while let batch = next() {
-            let results = OrderedParallel.map(batch, jobs: jobs) { line -> (Verdict, String) in
-                let r = verifier.verify(utf8: line, context: context)
-                return (r.verdict, format(r))
+            // Workers verify and format whole chunks, so the only serial work left is joining chunk texts.
+            let chunks = stride(from: 0, to: batch.count, by: grain).map { batch[$0..<min($0 + grain, batch.count)] }
+            let results = OrderedParallel.map(chunks, jobs: jobs, grain: 1) { chunk -> ([Int], String) in
+                var counts = [Int](repeating: 0, count: Verdict.allCases.count)
+                var text = ""
+                for line in chunk {
+                    let r = verifier.verify(utf8: line, context: context)
+                    counts[r.verdict.rank] += 1
+                    text += format(r)
+                }
+                return (counts, text)
             }
             var text = ""
-            text.reserveCapacity(results.count * 600)
-            for (verdict, line) in results {
-                summary.counts[verdict, default: 0] += 1
-                text += line
+            text.reserveCapacity(results.reduce(0) { $0 + $1.1.utf8.count })
+            for (counts, part) in results {
+                for v in Verdict.allCases where counts[v.rank] > 0 { summary.counts[v, default: 0] += counts[v.rank] }
+                text += part
             }
             inFlight.wait()
             let done = text

@@ -354,6 +354,7 @@ private struct Parser {
             }
         }
         var exponent = 0
+        var exponentSaturated = false
         if pos < end && (buf[pos] == 0x65 || buf[pos] == 0x45) {  // e E
             isInteger = false
             pos += 1
@@ -368,7 +369,13 @@ private struct Parser {
             while pos < end {
                 let c = buf[pos]
                 guard c >= 0x30 && c <= 0x39 else { break }
-                if exponent < 1_000_000 { exponent = exponent * 10 + Int(c &- 0x30) }
+                if exponent < 1_000_000 {
+                    exponent = exponent * 10 + Int(c &- 0x30)
+                } else {
+                    // Saturated: `exp10` below is no longer exact, so the fast path must
+                    // not be taken (the text itself goes to the slow path).
+                    exponentSaturated = true
+                }
                 pos += 1
             }
             if expNegative { exponent = -exponent }
@@ -387,7 +394,7 @@ private struct Parser {
             return .number(negative ? -0.0 : 0.0)
         }
         let exp10 = exponent + droppedIntegerDigits - fractionDigits
-        if !truncated && mantissa <= (1 << 53) && exp10 >= -22 && exp10 <= 22 {
+        if !truncated && !exponentSaturated && mantissa <= (1 << 53) && exp10 >= -22 && exp10 <= 22 {
             // Both operands are exact, so one IEEE operation rounds correctly.
             var d = Double(mantissa)
             if exp10 >= 0 { d *= exactPowersOfTen[exp10] } else { d /= exactPowersOfTen[-exp10] }

@@ -55,7 +55,12 @@ extension JSONValue {
     @inlinable public var integerValue: Int64? {
         switch self {
         case .integer(let i): return i
-        case .number(let d): return Int64(exactly: d)
+        case .number(let d):
+            // Not `Int64(exactly:)`: that calls libm's rint/trunc/..., and this module
+            // must link without libm. Int64(d) on this range is one truncating conversion.
+            guard d >= -9223372036854775808.0 && d < 9223372036854775808.0 else { return nil }
+            let i = Int64(d)
+            return Double(i) == d ? i : nil
         default: return nil
         }
     }

@@ -133,6 +133,24 @@ final class SignatureTests: XCTestCase {
         assertCryptoError { () throws(CryptoError) in try VerifyingKey(spkiDER: der + [0]) }
     }
 
+    func testSEC1PEMKeyPairConsistencyIsChecked() throws {
+        func sec1PEM(priv: [UInt8], pub: [UInt8]) -> String {
+            let der: [UInt8] = [0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20] + priv
+                + [0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]
+                + [0xa1, 0x44, 0x03, 0x42, 0x00] + pub
+            let b64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            return "-----BEGIN EC PRIVATE KEY-----\n\(b64)\n-----END EC PRIVATE KEY-----\n"
+        }
+        let point = [0x04] + hex(p256Ux) + hex(p256Uy)
+        let good = try SigningKey(pem: sec1PEM(priv: hex(p256x), pub: point))
+        XCTAssertEqual(good.publicKey.rawPublicKey, point)
+        XCTAssertTrue(good.publicKey.verify(signature: try good.sign(bytes("x")), message: bytes("x")))
+
+        let otherPoint = try SigningKey.generate(.es256).publicKey.rawPublicKey
+        let e = assertCryptoError { () throws(CryptoError) in try SigningKey(pem: sec1PEM(priv: hex(self.p256x), pub: otherPoint)) }
+        XCTAssertTrue(e?.message.contains("inconsistent") ?? false, e?.message ?? "")
+    }
+
     // MARK: Negatives
 
     func testWrongSignatureLengthsAndBitFlips() throws {
