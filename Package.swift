@@ -33,6 +33,9 @@ let package = Package(
         // The TS1 stamp-code format, keyring and verdict engine.
         .target(name: "StampCodes", dependencies: ["Encoding", "StrictJSON", "StampCrypto"]),
 
+        // A small libcurl HTTP client: timeouts, stall abort, size limits, resumable downloads, TLS pinning.
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -51,6 +54,7 @@ let package = Package(
 
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
         // Runs the built executables (and the independent Python implementation) as subprocesses.

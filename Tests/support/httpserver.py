@@ -20,6 +20,7 @@ Paths (query parameters in brackets):
   /gzip-bomb?size=N                   N zero bytes, always gzip-encoded (tiny on the wire)
   /echo                               any method: JSON of the method, path, headers and base64 body
   /redirect?to=URL[&code=C]           answers C (302) with Location: URL
+  /loop                               redirects to itself, forever
   /multi                              two X-Multi headers and a Set-Cookie pair
 """
 
@@ -108,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
             "/gzip-bomb": self.gzip_bomb,
             "/echo": self.echo,
             "/redirect": self.redirect,
+            "/loop": self.loop,
             "/multi": self.multi,
         }.get(path)
         if route is None:
@@ -215,6 +217,9 @@ class Handler(BaseHTTPRequestHandler):
     def redirect(self, path, q):
         code = int(q.get("code", "302"))
         self.send_body(code, b"moved\n", "text/plain", [("Location", q.get("to", "/file"))])
+
+    def loop(self, path, q):
+        self.send_body(302, b"again\n", "text/plain", [("Location", "/loop")])
 
     def multi(self, path, q):
         self.send_body(200, b"ok\n", "text/plain", [
