@@ -23,6 +23,10 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Resource limits for `JSONParser`. Exceeding one is a `JSONParseError`.
 public struct JSONLimits: Sendable, Equatable {
     /// Maximum nesting of arrays and objects (a scalar document has depth 0, `[]` depth 1).
+    ///
+    /// The parser itself is iterative, but destroying, comparing and writing a `JSONValue`
+    /// recurse once per level: keep this in the low thousands at most (a 100,000-deep
+    /// array overflows an 8 MB stack when it is released).
     public var maxDepth: Int
     /// Maximum input size in bytes.
     public var maxBytes: Int
