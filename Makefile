@@ -29,9 +29,9 @@ deps:
 	fi
 	@$(MAKE) --no-print-directory $(VENV)/.stamp
 
-$(VENV)/.stamp: Tests/interop/requirements.txt
+$(VENV)/.stamp: Tests/interop/requirements.txt Tests/tuf/requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/interop/requirements.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/interop/requirements.txt -r Tests/tuf/requirements.txt
 	@touch $@
 
 build: deps

@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "stampwatch", targets: ["stampwatch"]),
         .executable(name: "stampwatch-hub", targets: ["stampwatch-hub"]),
+        .executable(name: "tuf-conformance-client", targets: ["tuf-conformance-client"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,9 @@ let package = Package(
         // A small libcurl HTTP client: timeouts, stall abort, size limits, resumable downloads, TLS pinning.
         .target(name: "HTTP", dependencies: ["CCurl"]),
 
+        // TUF 1.0 client: metadata, the client workflow (spec section 5), file and HTTP transports, atomic metadata store.
+        .target(name: "TUFClient", dependencies: ["StrictJSON", "StampCrypto", "HTTP"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -52,9 +56,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The TUF conformance suite's client under test (run through scripts/tuf-conformance-client).
+        .executableTarget(name: "tuf-conformance-client", dependencies: ["TUFClient", "HTTP"]),
+
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "TUFClientTests", dependencies: ["TUFClient", "StrictJSON", "StampCrypto", "HTTP"]),
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
         // Runs the built executables (and the independent Python implementation) as subprocesses.
