@@ -40,6 +40,9 @@ let package = Package(
         // TUF 1.0 client: metadata, the client workflow (spec section 5), file and HTTP transports, atomic metadata store.
         .target(name: "TUFClient", dependencies: ["StrictJSON", "StampCrypto", "HTTP"]),
 
+        // EPCIS 2.0 / CBV 2.0 capture: parse, validate, CBV event hash, tobacco provenance mapping.
+        .target(name: "EPCIS", dependencies: ["StrictJSON", "StampCrypto"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -62,6 +65,7 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
         .testTarget(name: "TUFClientTests", dependencies: ["TUFClient", "StrictJSON", "StampCrypto", "HTTP"]),
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
