@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // System libraries, each behind a small C shim for macro-only APIs.
@@ -43,6 +44,14 @@ let package = Package(
         // EPCIS 2.0 / CBV 2.0 capture: parse, validate, CBV event hash, tobacco provenance mapping.
         .target(name: "EPCIS", dependencies: ["StrictJSON", "StampCrypto"]),
 
+        // The SQLite field store: signed-cache content, trusted state, outbox.
+        .target(name: "FieldStore", dependencies: [
+            "StampCodes", "StrictJSON", "StampCrypto",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // Child process for FieldStore's kill -9, full-disk and cross-process tests, and its bench.
+        .executableTarget(name: "fieldstore-crash-helper", dependencies: ["FieldStore"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -66,6 +75,10 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
+        .testTarget(name: "FieldStoreTests", dependencies: [
+            "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "TUFClientTests", dependencies: ["TUFClient", "StrictJSON", "StampCrypto", "HTTP"]),
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
