@@ -44,6 +44,9 @@ let package = Package(
         // EPCIS 2.0 / CBV 2.0 capture: parse, validate, CBV event hash, tobacco provenance mapping.
         .target(name: "EPCIS", dependencies: ["StrictJSON", "StampCrypto"]),
 
+        // TUF 1.0 repository publisher (the hub's side of the signed offline cache): keys, signing, rotation, crash-safe writes.
+        .target(name: "TUFRepository", dependencies: ["StrictJSON", "StampCrypto"]),
+
         // The SQLite field store: signed-cache content, trusted state, outbox.
         .target(name: "FieldStore", dependencies: [
             "StampCodes", "StrictJSON", "StampCrypto",
@@ -64,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
+        .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),
         .testTarget(name: "FieldStoreTests", dependencies: [
             "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -83,7 +87,7 @@ let package = Package(
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
         // Runs the built executables (and the independent Python implementation) as subprocesses.
-        .testTarget(name: "StampwatchCLITests", dependencies: ["stampwatch", "stampwatch-hub"]),
+        .testTarget(name: "StampwatchCLITests", dependencies: ["stampwatch", "stampwatch-hub", "tuf-conformance-client"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,7 @@ import StampCrypto
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the issuer's keys.",
-        subcommands: [Generate.self])
+        subcommands: [Generate.self, RotateKeys.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
