@@ -61,13 +61,13 @@ let package = Package(
         .executableTarget(
             name: "stampwatch",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "CNcursesw", "CCurl",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "CNcursesw", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

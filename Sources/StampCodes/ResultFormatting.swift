@@ -36,6 +36,9 @@ extension VerificationResult {
         }
         if let k = signerKid { out += ",\"signer_kid\":\"\(Hex.encode(k))\"" }
         if let k = dataKid { out += ",\"data_kid\":\"\(Hex.encode(k))\"" }
+        if let c = cache {
+            out += ",\"cache_version\":\(c.version),\"cache_age_seconds\":\(c.ageSeconds),\"cache_freshness\":\"\(c.freshness)\""
+        }
         out += "}"
         return out
     }
@@ -58,6 +61,9 @@ extension VerificationResult {
             lines.append("  signer key   \(Hex.encode(k))\(issuer.map { $0.isEmpty ? "" : " (\($0))" } ?? "")")
         }
         if let k = dataKid { lines.append("  data key     \(Hex.encode(k))") }
+        if let c = cache {
+            lines.append("  cache        version \(c.version), \(c.freshness), \(c.ageSeconds / 3600) h old")
+        }
         lines.append("  reasons:")
         for r in reasons { lines.append("    - [\(r.code)] \(r.message)") }
         return lines.joined(separator: "\n") + "\n"

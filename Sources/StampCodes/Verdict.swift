@@ -53,4 +53,5 @@ public enum ReasonCode {
     public static let manufacturedInFuture = "manufactured-in-future"
     public static let outsideKeyValidity = "outside-signer-key-validity"
     public static let verified = "verified"
+    public static let expiredCache = "expired-cache"
 }

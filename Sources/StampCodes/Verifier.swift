@@ -10,10 +10,28 @@ public struct VerificationContext: Sendable {
     /// Manufacture times up to this far ahead of `now` are tolerated.
     public var clockSkew: Int64
 
-    public init(now: Int64, market: Market? = nil, clockSkew: Int64 = 86_400) {
+    /// The signed cache the keyring came from; nil when the keyring was given as a file.
+    public var cache: CacheProvenance?
+
+    public init(now: Int64, market: Market? = nil, clockSkew: Int64 = 86_400, cache: CacheProvenance? = nil) {
         self.now = now
         self.market = market
         self.clockSkew = clockSkew
+        self.cache = cache
+    }
+}
+
+/// Which cache a verdict was made with, so every verdict can say how old its knowledge was.
+public struct CacheProvenance: Sendable, Equatable {
+    public var version: Int64
+    public var ageSeconds: Int64
+    /// `fresh`, `stale` or `expired`.
+    public var freshness: String
+
+    public init(version: Int64, ageSeconds: Int64, freshness: String) {
+        self.version = version
+        self.ageSeconds = ageSeconds
+        self.freshness = freshness
     }
 }
 
@@ -29,6 +47,8 @@ public struct VerificationResult: Sendable {
     public var signatureVerified: Bool
     /// The issuer of the signing key, when the keyring knows it.
     public var issuer: String?
+    /// The cache the verdict was made with, if any.
+    public var cache: CacheProvenance?
 }
 
 /// The verdict engine: pure given a keyring and a context (docs/stamp-code.md, "Verdicts").
@@ -45,7 +65,7 @@ public struct StampVerifier: Sendable {
     public func verify(utf8 code: [UInt8], context: VerificationContext) -> VerificationResult {
         var result = VerificationResult(input: String(decoding: code, as: UTF8.self), verdict: .genuine, reasons: [],
                                         payload: nil, signerKid: nil, dataKid: nil, algorithm: nil,
-                                        signatureVerified: false, issuer: nil)
+                                        signatureVerified: false, issuer: nil, cache: context.cache)
         let envelope: StampEnvelope
         do {
             envelope = try StampEnvelope.parse(code: code)
@@ -114,6 +134,11 @@ public struct StampVerifier: Sendable {
         if reasons.isEmpty, let signer {
             reasons.append(Reason(ReasonCode.verified, .genuine,
                 "Signature verified under key \(Hex.encode(signer.kid))\(signer.issuer.isEmpty ? "" : " (\(signer.issuer))"), payload decrypted, and no rule raised a concern."))
+        }
+        if let cache = context.cache, cache.freshness == "expired" {
+            // Informational: the verdict still stands, but the officer must know the keys and lists may be out of date.
+            reasons.append(Reason(ReasonCode.expiredCache, .genuine,
+                "The offline cache (version \(cache.version)) is expired, \(cache.ageSeconds / 86_400) days old: revocations and watchlists newer than it are unknown. Update the cache as soon as a link is available."))
         }
         return finish(&result, reasons)
     }

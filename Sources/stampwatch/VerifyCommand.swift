@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import FieldStore
 import Foundation
 import StampCodes
 
@@ -54,9 +55,9 @@ struct Verify: ParsableCommand {
     }
 
     func verify() throws {
-        let ring = try loadKeyring()
+        let (ring, cache) = try loadKeyring()
         let now = at.flatMap(RFC3339.parse) ?? Int64(Date().timeIntervalSince1970)
-        let context = VerificationContext(now: now, market: market.flatMap { Market($0.uppercased()) })
+        let context = VerificationContext(now: now, market: market.flatMap { Market($0.uppercased()) }, cache: cache)
         let batch = BatchVerification(verifier: StampVerifier(keyring: ring), context: context,
                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
 
@@ -126,24 +127,36 @@ struct Verify: ParsableCommand {
         var isArgument: Bool { if case .argument = self { true } else { false } }
     }
 
-    func loadKeyring() throws(CommandFailure) -> Keyring {
+    /// The keyring: --keyring, else $STAMPWATCH_KEYRING, else the signed cache's (with its version and age).
+    func loadKeyring() throws(CommandFailure) -> (Keyring, CacheProvenance?) {
         let env = ProcessInfo.processInfo.environment
         let path: String
         if let keyring {
             path = keyring
         } else if let p = env["STAMPWATCH_KEYRING"], !p.isEmpty {
             path = p
-        } else {
-            let fallback = XDGDirectories.current.appData() + "/keyring.json"
-            guard FileManager.default.fileExists(atPath: fallback) else {
-                printError("stampwatch: no keyring (give --keyring FILE, set STAMPWATCH_KEYRING, or place one at \(fallback)); every code will be unverifiable.")
-                return .empty
+        } else if let store = try Cache.openStore(create: false) {
+            do {
+                let ring = try store.keyring()
+                let status = try store.status(deviceClock: Int64(Date().timeIntervalSince1970))
+                guard let info = status.cache else { throw FieldStoreError.keyring("no cache has been applied") }
+                let provenance = CacheProvenance(version: info.version, ageSeconds: status.ageSeconds ?? 0,
+                                                 freshness: status.freshness.freshness.rawValue)
+                if provenance.freshness != "fresh" {
+                    printError("stampwatch: the offline cache is \(provenance.freshness) (version \(info.version)); run `stampwatch cache update` when a link is available.")
+                }
+                return (ring, provenance)
+            } catch {
+                printError("stampwatch: the field store has no usable keyring (\(error)); every code will be unverifiable. Run `stampwatch cache update --from URL|DIR`.")
+                return (.empty, nil)
             }
-            path = fallback
+        } else {
+            printError("stampwatch: no keyring and no cache yet (give --keyring FILE, or run `stampwatch cache update --from URL|DIR --root ROOT.json`); every code will be unverifiable.")
+            return (.empty, nil)
         }
         let bytes = try readFile(path, what: "keyring file")
         do {
-            return try Keyring.parse(bytes)
+            return (try Keyring.parse(bytes), nil)
         } catch {
             throw CommandFailure(.dataError, "keyring \(path) is not usable: \(error). Fix the entry or get a fresh keyring from the hub.")
         }

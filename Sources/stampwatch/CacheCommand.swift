@@ -1,0 +1,324 @@
+import ArgumentParser
+import CLISupport
+import FieldStore
+import Foundation
+import HTTP
+import StampCodes
+import StampCrypto
+import StrictJSON
+import TUFClient
+
+/// Where the device keeps its field store and its trusted TUF metadata.
+enum DevicePaths {
+    static var store: String {
+        if let p = ProcessInfo.processInfo.environment["STAMPWATCH_STORE"], !p.isEmpty { return p }
+        return XDGDirectories.current.appData() + "/field.sqlite"
+    }
+    /// Trusted TUF metadata lives beside the store, never inside cache content.
+    static var tufMetadata: String { (store as NSString).deletingLastPathComponent + "/tuf" }
+}
+
+/// The cache target names the hub publishes for a region (see docs/signed-cache.md).
+enum CacheTargets {
+    static func snapshot(region: String) -> String { "cache/\(region)/snapshot.sqlite" }
+    static func delta(region: String, from version: Int64) -> String { "cache/\(region)/delta-from-\(version).sqlite" }
+}
+
+struct Cache: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The signed offline cache: status, update (TUF-verified), verify.",
+        subcommands: [Status.self, Update.self, VerifyCache.self])
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    static func openStore(create: Bool) throws(CommandFailure) -> FieldStore? {
+        let path = DevicePaths.store
+        if !create, !FileManager.default.fileExists(atPath: path) { return nil }
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.cantCreate, "cannot create the data directory for \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try FieldStore.open(at: path)
+        } catch {
+            throw CommandFailure(.dataError, "the field store \(path) cannot be opened: \(error)")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the cache version, signed times, age, freshness, size, source and last error.")
+
+        @Flag(name: .long, help: "Print one JSON object.")
+        var json = false
+
+        func run() throws {
+            do {
+                guard let store = try Cache.openStore(create: false) else {
+                    if json {
+                        print("{\"store\":\(JSONString.quoted(DevicePaths.store)),\"cache\":null,\"freshness\":\"none\"}")
+                    } else {
+                        print("""
+                        No cache yet (\(DevicePaths.store)).
+                        Get one with:  stampwatch cache update --from URL|DIR --root ROOT.json
+                        (ROOT.json is the authority's trusted root, delivered with the device.)
+                        """)
+                    }
+                    return
+                }
+                let s: CacheStatus
+                do { s = try store.status(deviceClock: Cache.now()) } catch { throw CommandFailure(.dataError, "\(error)") }
+                print(json ? Self.json(s) : Self.text(s))
+            } catch let f as CommandFailure {
+                throw f.exit()
+            }
+        }
+
+        static func json(_ s: CacheStatus) -> String {
+            var o: [(String, JSONValue)] = [("store", .string(DevicePaths.store))]
+            if let c = s.cache {
+                o.append(("cache", .object(JSONObject([
+                    ("version", .integer(c.version)), ("region", .string(c.region)), ("source", .string(c.source)),
+                    ("published_at", .string(RFC3339.format(c.publishedAt))), ("expires", .string(RFC3339.format(c.expires))),
+                    ("applied_at", .string(RFC3339.format(c.appliedAt))), ("content_sha256", .string(c.contentSHA256)),
+                ]))))
+            } else {
+                o.append(("cache", .null))
+            }
+            o.append(("freshness", .string(s.freshness.freshness.rawValue)))
+            o.append(("age_seconds", s.ageSeconds.map { .integer($0) } ?? .null))
+            o.append(("trusted_now", .string(RFC3339.format(s.freshness.trustedNow))))
+            o.append(("stale_at", s.freshness.dueAt.map { .string(RFC3339.format($0)) } ?? .null))
+            o.append(("expired_at", s.freshness.expiresHardAt.map { .string(RFC3339.format($0)) } ?? .null))
+            o.append(("reasons", .array(s.freshness.reasons.map { .object(JSONObject([("code", .string($0.code)), ("message", .string($0.message))])) })))
+            o.append(("size_bytes", .integer(s.sizeOnDisk)))
+            o.append(("last_error", s.lastError.map { .string($0) } ?? .null))
+            return JSONValue.object(JSONObject(o)).serialized()
+        }
+
+        static func text(_ s: CacheStatus) -> String {
+            var lines: [String] = []
+            if let c = s.cache {
+                lines.append("cache        version \(c.version), region \(c.region), from \(c.source)")
+                lines.append("published    \(RFC3339.format(c.publishedAt))  (signed)")
+                lines.append("applied      \(RFC3339.format(c.appliedAt))")
+            } else {
+                lines.append("cache        none applied yet")
+            }
+            let f = s.freshness
+            lines.append("freshness    \(f.freshness.rawValue.uppercased())\(s.ageSeconds.map { ", age \(Self.age($0))" } ?? "")")
+            if let due = f.dueAt { lines.append("stale from   \(RFC3339.format(due))") }
+            if let hard = f.expiresHardAt { lines.append("expired from \(RFC3339.format(hard))") }
+            for r in f.reasons { lines.append("  - [\(r.code)] \(r.message)") }
+            lines.append("size         \(s.sizeOnDisk) bytes  (\(DevicePaths.store))")
+            lines.append("last error   \(s.lastError ?? "none")")
+            return lines.joined(separator: "\n")
+        }
+
+        static func age(_ seconds: Int64) -> String {
+            seconds >= 86_400 ? "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h" : "\(seconds / 3600) h \(seconds % 3600 / 60) min"
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refresh the cache from the hub or a carried copy, verified with TUF before anything is applied.",
+            discussion: """
+            SOURCE is a URL (https://hub/tuf) or a directory (a USB stick), each holding metadata/ and targets/. \
+            The first update needs --root: the authority's trusted root metadata, delivered with the device. \
+            A delta from the current version is used when the hub published one, else the full snapshot. A failed \
+            or refused update leaves the previous cache in use and is shown by `stampwatch cache status`.
+            """)
+
+        @Option(name: .long, help: ArgumentHelp("Repository URL or directory.", valueName: "url|dir"))
+        var from: String
+
+        @Option(name: .long, help: ArgumentHelp("Trusted root metadata for the first update.", valueName: "file"))
+        var root: String?
+
+        @Option(name: .long, help: "The device's region.")
+        var region: String = "MZ"
+
+        @Flag(name: .long, help: "Allow plain http:// to a loopback address (tests and local hubs only).")
+        var insecureLoopback = false
+
+        func run() throws {
+            do {
+                try update()
+            } catch let f as CommandFailure {
+                throw f.exit()
+            }
+        }
+
+        func update() throws(CommandFailure) {
+            let store = try Cache.openStore(create: true)!
+            let metaDir = DevicePaths.tufMetadata
+            do {
+                try FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure(.cantCreate, "cannot create \(metaDir): \(error.localizedDescription)")
+            }
+            let tufStore = DirectoryStore(directory: metaDir)
+            if let root {
+                let bytes = try readFile(root, what: "trusted root")
+                do { try tufStore.store("root.json", bytes) } catch {
+                    throw CommandFailure(.ioError, "cannot store the trusted root: \(error)")
+                }
+            } else if !FileManager.default.fileExists(atPath: metaDir + "/root.json") {
+                throw CommandFailure(.config, "no trusted root yet: give --root ROOT.json (the authority's root metadata, delivered with the device).")
+            }
+            let (metadataURL, targetsURL, transport) = try source()
+            let trustedNow: Int64
+            do { trustedNow = try store.trustedNow(deviceClock: Cache.now()) } catch { throw CommandFailure(.dataError, "\(error)") }
+            var updater = TUFUpdater(metadataBaseURL: metadataURL, targetBaseURL: targetsURL, transport: transport, store: tufStore)
+            func fail(_ target: String, _ message: String, _ exit: SysExit) -> CommandFailure {
+                try? store.recordUpdateFailure(target: target, error: message, at: Cache.now())
+                return CommandFailure(exit, message + " The previous cache stays in use.")
+            }
+            progress("verifying repository metadata from \(from)")
+            do {
+                let report = try updater.refresh(startTime: TUFTime(secondsSince1970: trustedNow))
+                var versions = [TrustedRoleVersion(role: "root", version: report.rootVersion, expires: updater.trustedRoot?.expires.secondsSince1970 ?? 0)]
+                if let t = updater.trustedTimestamp { versions.append(TrustedRoleVersion(role: "timestamp", version: t.version, expires: t.expires.secondsSince1970)) }
+                if let s = updater.trustedSnapshot { versions.append(TrustedRoleVersion(role: "snapshot", version: s.version, expires: s.expires.secondsSince1970)) }
+                if let g = updater.trustedTargets["targets"] { versions.append(TrustedRoleVersion(role: "targets", version: g.version, expires: g.expires.secondsSince1970)) }
+                try? store.recordTrustedMetadata(versions, signedTime: nil, now: Cache.now())
+            } catch {
+                throw fail("metadata", "the repository's metadata did not verify: \(error).", error.isTransport ? .tempFail : .dataError)
+            }
+
+            let current: Int64?
+            do { current = try store.cacheInfo()?.version } catch { throw CommandFailure(.dataError, "\(error)") }
+            var candidates: [String] = []
+            if let current { candidates.append(CacheTargets.delta(region: region, from: current)) }
+            candidates.append(CacheTargets.snapshot(region: region))
+            for name in candidates {
+                let target: TargetFile
+                do {
+                    guard case .found(let t, _) = try updater.lookup(name) else { continue }
+                    target = t
+                } catch {
+                    throw fail(name, "looking up \(name) failed: \(error).", .dataError)
+                }
+                if AppliedTargets.load(metaDir).contains(target) {
+                    print("cache is up to date (version \(current.map(String.init) ?? "?"))")
+                    return
+                }
+                progress("downloading \(name) (\(target.length) bytes)")
+                let bytes: [UInt8]
+                do { bytes = try updater.download(target) } catch {
+                    throw fail(name, "downloading \(name) failed: \(error).", error.isTransport ? .tempFail : .dataError)
+                }
+                let staged = metaDir + "/incoming-\(getpid()).sqlite"
+                try writeFileAtomically(staged, bytes, mode: 0o600)
+                defer { unlink(staged) }
+                do {
+                    let isDelta = name != CacheTargets.snapshot(region: region)
+                    let report = isDelta ? try store.applyDelta(at: staged, now: Cache.now()) : try store.applySnapshot(at: staged, now: Cache.now())
+                    try? store.noteSignedTime(report.meta.publishedAt)
+                    var applied = AppliedTargets()
+                    applied.insert(target)
+                    if isDelta, case .found(let snapshot, _)? = try? updater.lookup(CacheTargets.snapshot(region: region)) {
+                        applied.insert(snapshot)   // published with this delta: same content version
+                    }
+                    applied.save(metaDir)
+                    print("cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(bytes.count) bytes)")
+                    return
+                } catch {
+                    // A refused delta falls back to the snapshot; a refused snapshot is final.
+                    if name == CacheTargets.snapshot(region: region) {
+                        throw fail(name, "the cache update was refused: \(error).", .dataError)
+                    }
+                    progress("delta refused (\(error)); trying the full snapshot")
+                }
+            }
+            throw fail(CacheTargets.snapshot(region: region), "the repository lists no cache for region \(region).", .unavailable)
+        }
+
+        func source() throws(CommandFailure) -> (String, String, any TUFTransport) {
+            let lower = from.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                var options = TransferOptions()
+                options.allowInsecureLoopback = insecureLoopback
+                let base = from.hasSuffix("/") ? String(from.dropLast()) : from
+                return (base + "/metadata", base + "/targets", HTTPTransport(options: options))
+            }
+            let dir = lower.hasPrefix("file://") ? String(from.dropFirst(7)) : from
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir + "/metadata", isDirectory: &isDir), isDir.boolValue else {
+                throw CommandFailure(.noInput, "\(dir) holds no metadata/ folder: is it the cache repository (or the USB stick's copy of it)?")
+            }
+            return (FileTransport.url(forPath: dir + "/metadata"), FileTransport.url(forPath: dir + "/targets"), FileTransport())
+        }
+
+        func progress(_ line: String) { printError(line) }
+    }
+
+    struct VerifyCache: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Re-check everything on disk: database integrity and every content table against its signed digest.")
+
+        func run() throws {
+            do {
+                guard let store = try Cache.openStore(create: false) else {
+                    throw CommandFailure(.noInput, "no cache at \(DevicePaths.store) to verify.")
+                }
+                var problems: [String] = []
+                do {
+                    problems += try store.quickCheck().filter { $0 != "ok" }
+                    problems += try store.verifyContent()
+                } catch {
+                    throw CommandFailure(.dataError, "\(error)")
+                }
+                if problems.isEmpty {
+                    print("cache verified: \(DevicePaths.store) matches its signed digests")
+                } else {
+                    for p in problems { printError("corrupt: \(p)") }
+                    throw CommandFailure(.dataError, "\(DevicePaths.store) is corrupt (\(problems.count) problem(s)); run `stampwatch cache update` to replace it.")
+                }
+            } catch let f as CommandFailure {
+                throw f.exit()
+            }
+        }
+    }
+}
+
+/// The targets whose content the cache already holds (the one applied, and the snapshot published with it),
+/// so an unchanged snapshot is not downloaded again.
+struct AppliedTargets {
+    var entries: [String: String] = [:]   // path -> sha256
+
+    static func sha256(_ t: TargetFile) -> String? { t.hashes.first { $0.algorithm == "sha256" }?.digest }
+
+    func contains(_ t: TargetFile) -> Bool { Self.sha256(t).map { entries[t.path] == $0 } ?? false }
+
+    mutating func insert(_ t: TargetFile) { entries[t.path] = Self.sha256(t) }
+
+    func save(_ dir: String) {
+        let list = entries.sorted { $0.key < $1.key }.map { JSONValue.object(JSONObject([("path", .string($0.key)), ("sha256", .string($0.value))])) }
+        try? writeFileAtomically(dir + "/applied.json", Array(JSONValue.array(list).serialized().utf8), mode: 0o600)
+    }
+
+    static func load(_ dir: String) -> AppliedTargets {
+        var a = AppliedTargets()
+        guard let data = FileManager.default.contents(atPath: dir + "/applied.json"),
+              let items = (try? JSONParser.parse(Array(data)))?.arrayValue else { return a }
+        for i in items {
+            if let p = i["path"]?.stringValue, let h = i["sha256"]?.stringValue { a.entries[p] = h }
+        }
+        return a
+    }
+}
+
+extension TUFError {
+    /// Whether the failure is the link's (try again later) rather than the repository's content.
+    var isTransport: Bool {
+        guard case .download(_, _, let error) = self else { return false }
+        switch error {
+        case .failed: return true
+        case .httpStatus(_, let status): return status >= 500 || status == 429 || status == 408
+        default: return false
+        }
+    }
+}
