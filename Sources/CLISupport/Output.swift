@@ -23,6 +23,23 @@ public func writeAll(_ text: String, to fd: Int32 = 1) -> Bool {
     }
 }
 
+/// Writes all of `bytes` to a file descriptor, retrying short writes and EINTR.
+@discardableResult
+public func writeAll(_ bytes: [UInt8], to fd: Int32 = 1) -> Bool {
+    bytes.withUnsafeBytes { buf in
+        var off = 0
+        while off < buf.count {
+            let n = write(fd, buf.baseAddress! + off, buf.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            off += n
+        }
+        return true
+    }
+}
+
 /// Reads a whole file, mapping failures to the sysexits the commands document.
 public func readFile(_ path: String, what: String) throws(CommandFailure) -> [UInt8] {
     guard FileManager.default.fileExists(atPath: path) else {

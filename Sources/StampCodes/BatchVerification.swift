@@ -150,8 +150,9 @@ public struct BatchVerification: Sendable {
 
     /// Reads batches from `next`, formats each result with `format`, and hands the text of each batch to
     /// `write` on a writer thread, so reading, verifying and writing overlap. Memory stays bounded by two batches.
-    public func run(next: () -> [[UInt8]]?, format: @escaping @Sendable (VerificationResult) -> String,
-                    write: @escaping @Sendable (String) -> Void) -> Summary {
+    /// `format` appends one result's output bytes; `write` receives each batch's bytes in input order.
+    public func run(next: () -> [[UInt8]]?, format: @escaping @Sendable (VerificationResult, inout [UInt8]) -> Void,
+                    write: @escaping @Sendable ([UInt8]) -> Void) -> Summary {
         var summary = Summary()
         let writer = DispatchQueue(label: "stampwatch.verify.writer")
         let inFlight = DispatchSemaphore(value: 2)
@@ -161,18 +162,19 @@ public struct BatchVerification: Sendable {
         while let batch = next() {
             // Workers verify and format whole chunks, so the only serial work left is joining chunk texts.
             let chunks = stride(from: 0, to: batch.count, by: grain).map { batch[$0..<min($0 + grain, batch.count)] }
-            let results = OrderedParallel.map(chunks, jobs: jobs, grain: 1) { chunk -> ([Int], String) in
+            let results = OrderedParallel.map(chunks, jobs: jobs, grain: 1) { chunk -> ([Int], [UInt8]) in
                 var counts = [Int](repeating: 0, count: Verdict.allCases.count)
-                var text = ""
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(chunk.count * 700)
                 for line in chunk {
                     let r = verifier.verify(utf8: line, context: context)
                     counts[r.verdict.rank] += 1
-                    text += format(r)
+                    format(r, &bytes)
                 }
-                return (counts, text)
+                return (counts, bytes)
             }
-            var text = ""
-            text.reserveCapacity(results.reduce(0) { $0 + $1.1.utf8.count })
+            var text: [UInt8] = []
+            text.reserveCapacity(results.reduce(0) { $0 + $1.1.count })
             for (counts, part) in results {
                 for v in Verdict.allCases where counts[v.rank] > 0 { summary.counts[v, default: 0] += counts[v.rank] }
                 text += part

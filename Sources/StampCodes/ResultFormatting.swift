@@ -6,23 +6,46 @@ extension VerificationResult {
     /// One JSON object on one line, fields as documented for `stampwatch verify --json`.
     /// Payload fields appear only when the payload was decrypted; key ids only when the code was readable.
     public func jsonLine() -> String {
-        var out = "{\"input\":"
-        out.reserveCapacity(512)
-        JSONString.appendQuoted(input, to: &out)
-        out += ",\"verdict\":\"\(verdict.rawValue)\",\"reasons\":["
-        for (i, r) in reasons.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"code\":"
-            JSONString.appendQuoted(r.code, to: &out)
-            out += ",\"message\":"
-            JSONString.appendQuoted(r.message, to: &out)
-            out += "}"
+        var out: [UInt8] = []
+        appendJSONLine(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The JSON object of `jsonLine()`, appended as UTF-8 without a newline (the batch hot path: no String work).
+    public func appendJSONLine(to out: inout [UInt8]) {
+        func raw(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        func quoted(_ s: String) { JSONString.appendQuoted(s, to: &out) }
+        func hex(_ bytes: [UInt8]) {
+            let digits: [UInt8] = Array("0123456789abcdef".utf8)
+            out.append(0x22)
+            for b in bytes {
+                out.append(digits[Int(b >> 4)])
+                out.append(digits[Int(b & 0x0F)])
+            }
+            out.append(0x22)
         }
-        out += "]"
+        func integer(_ v: Int64) { out.append(contentsOf: String(v).utf8) }
+        out.reserveCapacity(out.count + input.utf8.count + 200 * reasons.count + 400)
+        raw("{\"input\":")
+        quoted(input)
+        raw(",\"verdict\":\"")
+        out.append(contentsOf: verdict.rawValue.utf8)
+        raw("\",\"reasons\":[")
+        for (i, r) in reasons.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            raw("{\"code\":")
+            quoted(r.code)
+            raw(",\"message\":")
+            quoted(r.message)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
         if let p = payload {
-            func field(_ name: String, _ value: String?) {
-                out += ",\"\(name)\":"
-                if let value { JSONString.appendQuoted(value, to: &out) } else { out += "null" }
+            func field(_ name: StaticString, _ value: String?) {
+                raw(",\"")
+                raw(name)
+                raw("\":")
+                if let value { quoted(value) } else { raw("null") }
             }
             field("uid", p.uid)
             field("product", p.product)
@@ -34,13 +57,23 @@ extension VerificationResult {
             field("series", p.series)
             field("operator", p.operator)
         }
-        if let k = signerKid { out += ",\"signer_kid\":\"\(Hex.encode(k))\"" }
-        if let k = dataKid { out += ",\"data_kid\":\"\(Hex.encode(k))\"" }
-        if let c = cache {
-            out += ",\"cache_version\":\(c.version),\"cache_age_seconds\":\(c.ageSeconds),\"cache_freshness\":\"\(c.freshness)\""
+        if let k = signerKid {
+            raw(",\"signer_kid\":")
+            hex(k)
         }
-        out += "}"
-        return out
+        if let k = dataKid {
+            raw(",\"data_kid\":")
+            hex(k)
+        }
+        if let c = cache {
+            raw(",\"cache_version\":")
+            integer(c.version)
+            raw(",\"cache_age_seconds\":")
+            integer(c.ageSeconds)
+            raw(",\"cache_freshness\":")
+            quoted(c.freshness)
+        }
+        out.append(0x7D)
     }
 
     /// A readable block for people: verdict word and symbol first, then the pack data and the reasons.

@@ -104,7 +104,14 @@ struct Verify: ParsableCommand {
         let json = self.json
         let summary = batch.run(
             next: next,
-            format: { json ? $0.jsonLine() + "\n" : $0.textBlock() + "\n" },
+            format: { result, out in
+                if json {
+                    result.appendJSONLine(to: &out)
+                    out.append(0x0A)
+                } else {
+                    out.append(contentsOf: (result.textBlock() + "\n").utf8)
+                }
+            },
             write: { text in
                 if !writeAll(text) {
                     printError("stampwatch: cannot write results: \(String(cString: strerror(errno))).")

@@ -127,8 +127,8 @@ final class BatchTests: XCTestCase {
         let out = Collected()
         let run = BatchVerification(verifier: StampVerifier(keyring: Fixtures.keyring()),
                                     context: VerificationContext(now: Fixtures.now, market: Market("MZ")), jobs: 4)
-        let summary = run.run(next: { batches.isEmpty ? nil : batches.removeFirst() }, format: { $0.input + "|" + $0.verdict.rawValue + "\n" },
-                              write: { out.append($0) })
+        let summary = run.run(next: { batches.isEmpty ? nil : batches.removeFirst() }, format: { r, out in out.append(contentsOf: (r.input + "|" + r.verdict.rawValue + "\n").utf8) },
+                              write: { out.append(String(decoding: $0, as: UTF8.self)) })
         let lines = out.text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 300)
         for (i, line) in lines.enumerated() {

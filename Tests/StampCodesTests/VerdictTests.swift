@@ -1,6 +1,7 @@
 import Encoding
 import StampCodes
 import StampCrypto
+import StrictJSON
 import XCTest
 
 final class GenuineCodeTests: XCTestCase {
@@ -296,5 +297,31 @@ final class SuspectRuleTests: XCTestCase {
         let r = Fixtures.verify(Fixtures.mint(Fixtures.payload(market: "ZA")), keyring: ring, market: "MZ")
         XCTAssertEqual(r.verdict, .unverifiable)
         XCTAssertEqual(Set(r.reasons.map(\.code)), ["unknown-signer-key", "market-mismatch"])
+    }
+}
+
+final class JSONOutputTests: XCTestCase {
+    func testJSONLineIsValidJSONForAnyInput() throws {
+        let verifier = StampVerifier(keyring: Fixtures.keyring())
+        let inputs: [[UInt8]] = [
+            Array("TS1:\"quoted\\ and \t tab".utf8), [0x54, 0x53, 0x31, 0x3A, 0xFF, 0xFE, 0x00, 0x1F], Array("é 漢字 🚬".utf8),
+            Array(Fixtures.mint().utf8),
+        ]
+        for input in inputs {
+            let r = verifier.verify(utf8: input, context: VerificationContext(now: Fixtures.now, cache: CacheProvenance(version: 7, ageSeconds: 90, freshness: "stale")))
+            let parsed = try JSONParser.parse(r.jsonLine())
+            XCTAssertEqual(parsed["input"]?.stringValue, String(decoding: input, as: UTF8.self))
+            XCTAssertEqual(parsed["verdict"]?.stringValue, r.verdict.rawValue)
+            XCTAssertEqual(parsed["reasons"]?.arrayValue?.count, r.reasons.count)
+            XCTAssertEqual(parsed["cache_version"]?.integerValue, 7)
+            XCTAssertEqual(parsed["cache_freshness"]?.stringValue, "stale")
+        }
+    }
+
+    func testExpiredCacheAddsAnInformationalReason() {
+        let context = VerificationContext(now: Fixtures.now, cache: CacheProvenance(version: 3, ageSeconds: 40 * 86_400, freshness: "expired"))
+        let r = StampVerifier(keyring: Fixtures.keyring()).verify(Fixtures.mint(), context: context)
+        XCTAssertEqual(r.verdict, .genuine, "the verdict still stands")
+        XCTAssertEqual(r.reasons.map(\.code), ["verified", "expired-cache"])
     }
 }
