@@ -50,6 +50,7 @@ test: deps
 
 bench: release
 	@scripts/bench.sh
+	@scripts/bench-cache.sh
 
 completions: build
 	@mkdir -p .build/completions
