@@ -194,6 +194,22 @@ public struct TUFUpdater {
     /// Fetches `target` from the target base URL (as HASH.NAME with consistent snapshots), reading
     /// no more than its listed length, and verifies its length and hashes.
     public func download(_ target: TargetFile) throws(TUFError) -> [UInt8] {
+        let (base, path) = try targetLocation(target)
+        guard let bytes = try fetch(path, base: base, maxLength: target.length, via: targetTransport) else {
+            throw .download(file: target.path, url: base + path, error: .notFound(url: base + path))
+        }
+        try target.verify(bytes)
+        return bytes
+    }
+
+    /// The URL `download` fetches `target` from, for callers that download it themselves (for example a
+    /// resumable HTTP download to a file); they must then check the bytes with `TargetFile.verify`.
+    public func targetURL(_ target: TargetFile) throws(TUFError) -> String {
+        let (base, path) = try targetLocation(target)
+        return base + path
+    }
+
+    private func targetLocation(_ target: TargetFile) throws(TUFError) -> (base: String, path: String) {
         guard let base = targetBaseURL else { throw .workflow("no target base URL was configured") }
         guard let set = trusted else { throw .workflow("targets cannot be downloaded before a successful refresh") }
         var path = target.path
@@ -204,11 +220,7 @@ public struct TUFUpdater {
                 path = first.digest + "." + path
             }
         }
-        guard let bytes = try fetch(path, base: base, maxLength: target.length, via: targetTransport) else {
-            throw .download(file: target.path, url: base + path, error: .notFound(url: base + path))
-        }
-        try target.verify(bytes)
-        return bytes
+        return (base, path)
     }
 
     // MARK: - Helpers

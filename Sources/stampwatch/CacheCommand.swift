@@ -204,14 +204,9 @@ struct Cache: ParsableCommand {
                     print("cache is up to date (version \(current.map(String.init) ?? "?"))")
                     return
                 }
-                progress("downloading \(name) (\(target.length) bytes)")
-                let bytes: [UInt8]
-                do { bytes = try updater.download(target) } catch {
-                    throw fail(name, "downloading \(name) failed: \(error).", error.isTransport ? .tempFail : .dataError)
-                }
-                let staged = metaDir + "/incoming-\(getpid()).sqlite"
-                try writeFileAtomically(staged, bytes, mode: 0o600)
+                let staged = try fetch(target, name: name, updater: updater, into: metaDir, fail: fail)
                 defer { unlink(staged) }
+                let size = target.length
                 do {
                     let isDelta = name != CacheTargets.snapshot(region: region)
                     let report = isDelta ? try store.applyDelta(at: staged, now: Cache.now()) : try store.applySnapshot(at: staged, now: Cache.now())
@@ -222,7 +217,7 @@ struct Cache: ParsableCommand {
                         applied.insert(snapshot)   // published with this delta: same content version
                     }
                     applied.save(metaDir)
-                    print("cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(bytes.count) bytes)")
+                    print("cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(size) bytes)")
                     return
                 } catch {
                     // A refused delta falls back to the snapshot; a refused snapshot is final.
@@ -233,6 +228,52 @@ struct Cache: ParsableCommand {
                 }
             }
             throw fail(CacheTargets.snapshot(region: region), "the repository lists no cache for region \(region).", .unavailable)
+        }
+
+        /// Downloads `target` into the TUF directory and verifies its length and hashes. Over HTTP the file is
+        /// named by its hash, so an interrupted download resumes (Range) on the next run; a progress bar shows on a TTY.
+        func fetch(_ target: TargetFile, name: String, updater: TUFUpdater, into dir: String,
+                   fail: (String, String, SysExit) -> CommandFailure) throws(CommandFailure) -> String {
+            let hash = AppliedTargets.sha256(target) ?? String(getpid())
+            let staged = dir + "/incoming-\(hash).sqlite"
+            let bar = ProgressLine(label: "downloading \(name)", total: target.length)
+            if let (options, client) = httpSource() {
+                let url: String
+                do { url = try updater.targetURL(target) } catch { throw fail(name, "\(error)", .dataError) }
+                do {
+                    let r = try client.download(url, to: staged, expectedLength: target.length, maxBytes: target.length,
+                                                options: options, progress: { got, _ in bar.update(got) })
+                    bar.finish(r.resumedFrom > 0 ? "resumed at \(r.resumedFrom) bytes" : nil)
+                } catch {
+                    bar.finish("interrupted")
+                    throw fail(name, "downloading \(name) failed: \(error). Run the update again to resume.",
+                               error.isTransient ? .tempFail : .dataError)
+                }
+                guard let data = FileManager.default.contents(atPath: staged) else {
+                    throw fail(name, "the downloaded \(name) cannot be read back.", .ioError)
+                }
+                do { try target.verify(Array(data)) } catch {
+                    unlink(staged)
+                    throw fail(name, "the downloaded \(name) does not match its signed length and hashes: \(error).", .dataError)
+                }
+                return staged
+            }
+            let bytes: [UInt8]
+            do { bytes = try updater.download(target) } catch {
+                throw fail(name, "downloading \(name) failed: \(error).", error.isTransport ? .tempFail : .dataError)
+            }
+            bar.update(bytes.count)
+            bar.finish(nil)
+            try writeFileAtomically(staged, bytes, mode: 0o600)
+            return staged
+        }
+
+        func httpSource() -> (TransferOptions, HTTPClient)? {
+            let lower = from.lowercased()
+            guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
+            var options = TransferOptions()
+            options.allowInsecureLoopback = insecureLoopback
+            return (options, HTTPClient())
         }
 
         func source() throws(CommandFailure) -> (String, String, any TUFTransport) {
@@ -281,6 +322,35 @@ struct Cache: ParsableCommand {
                 throw f.exit()
             }
         }
+    }
+}
+
+/// A progress bar on a terminal (stderr), plain start and end lines otherwise.
+final class ProgressLine {
+    let label: String
+    let total: Int
+    let tty = isatty(2) != 0
+    private var lastPercent = -1
+
+    init(label: String, total: Int) {
+        self.label = label
+        self.total = max(total, 1)
+        if !tty { printError("\(label) (\(total) bytes)") }
+    }
+
+    func update(_ received: Int) {
+        guard tty else { return }
+        let percent = min(100, received * 100 / total)
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let filled = percent * 30 / 100
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(received / 1024)/\(total / 1024) KiB".utf8))
+    }
+
+    func finish(_ note: String?) {
+        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let note { printError("\(label): \(note)") }
     }
 }
 

@@ -85,3 +85,35 @@ final class CacheCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("corrupt"), r.stderr)
     }
 }
+
+final class CacheOverHTTPTests: XCTestCase {
+    func testUpdateOverHTTPNeedsTheExplicitLoopbackAllowance() throws {
+        let work = CLI.scratch()
+        let p = { (name: String) in work.appendingPathComponent(name).path }
+        let device = ["STAMPWATCH_STORE": p("device/field.sqlite"), "XDG_DATA_HOME": p("device")]
+        XCTAssertEqual(try CLI.run("stampwatch-hub", ["keys", "generate", "--out", p("issuer")]).status, 0)
+        XCTAssertEqual(try CLI.run("stampwatch-hub", ["cache", "build", "--keys", p("issuer"), "--version", "1", "--out", p("snap.sqlite")]).status, 0)
+        XCTAssertEqual(try CLI.run("stampwatch-hub", ["publish", "--repo", p("repo"), "--keys", p("tk"), "--init", "--target", "cache/MZ/snapshot.sqlite=\(p("snap.sqlite"))"]).status, 0)
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", p("repo")]
+        let out = Pipe()
+        server.standardOutput = out
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let words = banner.split(separator: " ")
+        let port = try XCTUnwrap(words.firstIndex(of: "port").flatMap { Int(words[$0 + 1]) }, banner)
+        let url = "http://127.0.0.1:\(port)"
+
+        let refused = try CLI.run("stampwatch", ["cache", "update", "--from", url, "--root", p("repo/metadata/1.root.json")], env: device)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("previous cache stays in use"), refused.stderr)
+        let ok = try CLI.run("stampwatch", ["cache", "update", "--from", url, "--insecure-loopback"], env: device)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("none -> 1"), ok.stdout)
+        XCTAssertTrue(ok.stderr.contains("downloading cache/MZ/snapshot.sqlite"), ok.stderr)
+    }
+}
