@@ -55,6 +55,11 @@ let package = Package(
         // Child process for FieldStore's kill -9, full-disk and cross-process tests, and its bench.
         .executableTarget(name: "fieldstore-crash-helper", dependencies: ["FieldStore"]),
 
+        // A small TUI toolkit over ncursesw: cell buffer and diff, widgets, themes, key map, Elm-style runtime.
+        .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
+        // Tries the toolkit by hand and backs the tmux smoke test; `tui-demo --bench` prints rendering costs.
+        .executableTarget(name: "tui-demo", dependencies: ["TerminalUI"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -78,6 +83,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
         .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),
         .testTarget(name: "FieldStoreTests", dependencies: [
             "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",
