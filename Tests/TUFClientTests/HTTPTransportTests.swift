@@ -81,3 +81,57 @@ final class HTTPTransportTests: XCTestCase {
 enum CLIRoot {
     static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
+
+/// Every generated scenario again, served from loopback over HTTP instead of read from disk: the outcome
+/// and the trusted versions must not depend on the transport.
+final class ScenariosOverHTTPTests: XCTestCase {
+    func testEveryScenarioBehavesTheSameOverHTTP() throws {
+        let manifest = try Scenarios.manifest()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", manifest.root.path]
+        let out = Pipe()
+        server.standardOutput = out
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let words = banner.split(separator: " ")
+        let port = try XCTUnwrap(words.firstIndex(of: "port").flatMap { Int(words[$0 + 1]) }, banner)
+        var options = TransferOptions()
+        options.allowInsecureLoopback = true
+        let http = HTTPTransport(options: options)
+        let rootPath = manifest.root.standardizedFileURL.path
+
+        var steps = 0, downloads = 0
+        for (name, scenario) in manifest.scenarios.sorted(by: { $0.key < $1.key }) {
+            let device = try Device(scenario)
+            for (i, step) in scenario.steps.enumerated() {
+                let relative = String(step.dir.standardizedFileURL.path.dropFirst(rootPath.count))
+                let base = "http://127.0.0.1:\(port)" + relative
+                var updater = TUFUpdater(metadataBaseURL: base + "/metadata/", targetBaseURL: base + "/targets/",
+                                         transport: http, store: device.store, configuration: device.configuration)
+                let label = "\(name) step \(i) over HTTP"
+                do {
+                    _ = try updater.refresh(startTime: manifest.now)
+                    XCTAssertTrue(step.ok, "\(label): succeeded but should have failed with \(step.errors)")
+                    for d in step.downloads {
+                        var ok = false
+                        if case .found(let file, _)? = try? updater.lookup(d.path), (try? updater.download(file)) != nil { ok = true }
+                        XCTAssertEqual(ok, d.ok, "\(label): download of \(d.path)")
+                        downloads += 1
+                    }
+                } catch {
+                    XCTAssertFalse(step.ok, "\(label): failed: \(error)")
+                    if !step.ok { XCTAssertTrue(step.errors.contains(keyword(error)), "\(label): expected \(step.errors), got \(keyword(error))") }
+                }
+                for (role, version) in step.trusted {
+                    XCTAssertEqual(try device.version(role), version, "\(label): trusted \(role)")
+                }
+                steps += 1
+            }
+        }
+        XCTAssertGreaterThan(steps, 70)
+        XCTAssertGreaterThan(downloads, 30)
+    }
+}
