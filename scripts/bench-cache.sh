@@ -31,12 +31,12 @@ delta=$(stat -c %s "$work/d1/delta.sqlite"); full=$(stat -c %s "$work/d1/v2.sqli
 refresh_ratio=$(awk -v d="$delta" -v m="$meta" -v f="$full" 'BEGIN { printf "%.4f", (d + m) / f }')
 echo "   delta $delta B + metadata $meta B, full snapshot $full B"
 
-echo "== cache verify (quick_check + every content table re-hashed against its signed digest)"
-store_bytes=$(stat -c %s "$STAMPWATCH_STORE")
-t0=$(now_ns); "$bin/stampwatch" cache verify > /dev/null; t1=$(now_ns)
-vs=$(secs "$t0" "$t1")
-vrate=$(awk -v b="$store_bytes" -v t="$vs" 'BEGIN { printf "%.1f", b / t / 1e6 }')
-echo "   $store_bytes B in ${vs}s = $vrate MB/s"
+echo "== cache verify: the kept signed files re-hashed, then the database (quick_check + per-table digests)"
+"$bin/stampwatch" cache verify | tee "$work/verify.txt" | sed 's/^/   /'
+vrate=$(awk '/^signed files:/ { printf "%.1f", $3 / $(NF-1) / 1e6 }' "$work/verify.txt")
+dbrate=$(awk '/^database:/ { printf "%.1f", $2 / $(NF-1) / 1e6 }' "$work/verify.txt")
+total_s=$(awk '/^signed files:/ { f = $3; ft = $(NF-1) } /^database:/ { d = $2; dt = $(NF-1) } END { printf "%.1f", (f + d) / (ft + dt) / 1e6 }' "$work/verify.txt")
+echo "   signed files $vrate MB/s, database $dbrate MB/s, both together $total_s MB/s"
 sha=$(openssl speed -seconds 3 -evp sha256 2>/dev/null | awk '/^sha256/ { v = $NF; sub(/k$/, "", v); printf "%.1f", v * 1000 / 1e6 }')
 echo "   openssl speed -evp sha256, 16 KiB blocks: $sha MB/s"
 
@@ -46,7 +46,9 @@ echo "== delta touching ~100,000 rows"
 cat <<EOF2
 
 == results (signed cache, $PACKS packs)
-cache verify throughput / openssl sha256 (16 KiB)   : $vrate / $sha MB/s = $(awk -v a="$vrate" -v b="$sha" 'BEGIN { printf "%.3f", a / b }')   (target >= 0.8)
+cache verify, signed files / openssl sha256 (16 KiB): $vrate / $sha MB/s = $(awk -v a="$vrate" -v b="$sha" 'BEGIN { printf "%.3f", a / b }')   (target >= 0.8)
+cache verify, database / openssl sha256 (16 KiB)    : $dbrate / $sha MB/s = $(awk -v a="$dbrate" -v b="$sha" 'BEGIN { printf "%.3f", a / b }')
+cache verify, whole command / openssl sha256        : $total_s / $sha MB/s = $(awk -v a="$total_s" -v b="$sha" 'BEGIN { printf "%.3f", a / b }')
 refresh bytes after a 1% change / full snapshot     : $refresh_ratio   (target <= 0.05)
 delta apply, ~100,000 rows                          : $(grep -o 'apply [0-9.]* s' "$work/d2.txt" | head -1)
 EOF2

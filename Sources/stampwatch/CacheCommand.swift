@@ -217,6 +217,7 @@ struct Cache: ParsableCommand {
                         applied.insert(snapshot)   // published with this delta: same content version
                     }
                     applied.save(metaDir)
+                    Evidence.keep(staged, target: target, snapshot: !isDelta, in: metaDir)
                     print("cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(size) bytes)")
                     return
                 } catch {
@@ -298,7 +299,12 @@ struct Cache: ParsableCommand {
     struct VerifyCache: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Re-check everything on disk: database integrity and every content table against its signed digest.")
+            abstract: "Re-check everything on disk: the signed cache files and the database, naming whatever is corrupt.",
+            discussion: """
+            1. Every cache file the device applied since its last snapshot (kept under the TUF directory) is \
+            re-hashed against the SHA-256 and length its signed targets metadata listed. 2. The database passes \
+            SQLite's quick_check and every content table is re-hashed against the digest its signed file carried.
+            """)
 
         func run() throws {
             do {
@@ -306,22 +312,103 @@ struct Cache: ParsableCommand {
                     throw CommandFailure(.noInput, "no cache at \(DevicePaths.store) to verify.")
                 }
                 var problems: [String] = []
+                let t0 = Date()
+                let (bytes, fileProblems) = Evidence.verify(in: DevicePaths.tufMetadata)
+                problems += fileProblems
+                let t1 = Date()
                 do {
-                    problems += try store.quickCheck().filter { $0 != "ok" }
-                    problems += try store.verifyContent()
+                    problems += try store.quickCheck().filter { $0 != "ok" }.map { "\(DevicePaths.store): \($0)" }
+                    problems += try store.verifyContent().map { "\(DevicePaths.store): \($0)" }
                 } catch {
                     throw CommandFailure(.dataError, "\(error)")
                 }
+                let t2 = Date()
+                print(String(format: "signed files: %d bytes re-hashed in %.3f s", bytes, t1.timeIntervalSince(t0)))
+                print(String(format: "database: %lld bytes checked in %.3f s", store.sizeOnDisk(), t2.timeIntervalSince(t1)))
                 if problems.isEmpty {
-                    print("cache verified: \(DevicePaths.store) matches its signed digests")
+                    print("cache verified: nothing on disk differs from what was signed")
                 } else {
                     for p in problems { printError("corrupt: \(p)") }
-                    throw CommandFailure(.dataError, "\(DevicePaths.store) is corrupt (\(problems.count) problem(s)); run `stampwatch cache update` to replace it.")
+                    throw CommandFailure(.dataError, "the cache is corrupt (\(problems.count) problem(s)); run `stampwatch cache update` to replace it.")
                 }
             } catch let f as CommandFailure {
                 throw f.exit()
             }
         }
+    }
+}
+
+/// The signed cache files applied since the last snapshot, kept byte for byte (named by their signed hash) so
+/// `cache verify` can re-hash what the device actually received against what the hub signed.
+enum Evidence {
+    struct Entry {
+        var path: String
+        var sha256: String
+        var length: Int
+        var file: String
+    }
+
+    static func listPath(_ dir: String) -> String { dir + "/evidence.json" }
+
+    static func load(_ dir: String) -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: listPath(dir)),
+              let items = (try? JSONParser.parse(Array(data)))?.arrayValue else { return [] }
+        return items.compactMap { i in
+            guard let p = i["path"]?.stringValue, let h = i["sha256"]?.stringValue, let n = i["length"]?.integerValue,
+                  let f = i["file"]?.stringValue else { return nil }
+            return Entry(path: p, sha256: h, length: Int(n), file: f)
+        }
+    }
+
+    /// Moves the applied file into the evidence folder; a snapshot starts a new chain, a delta extends it.
+    static func keep(_ staged: String, target: TargetFile, snapshot: Bool, in dir: String) {
+        guard let sha = AppliedTargets.sha256(target) else { return }
+        let folder = dir + "/targets"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/\(sha).\((target.path as NSString).lastPathComponent)"
+        guard rename(staged, file) == 0 else { return }
+        var entries = snapshot ? [] : load(dir)
+        entries.append(Entry(path: target.path, sha256: sha, length: target.length, file: file))
+        let json = JSONValue.array(entries.map { e in
+            .object(JSONObject([("path", .string(e.path)), ("sha256", .string(e.sha256)), ("length", .integer(Int64(e.length))),
+                                ("file", .string(e.file))]))
+        }).serialized(pretty: true)
+        try? writeFileAtomically(listPath(dir), Array(json.utf8), mode: 0o600)
+        // Files of an older chain are no longer evidence of what is applied.
+        let keep = Set(entries.map(\.file))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !keep.contains(folder + "/" + name) {
+            unlink(folder + "/" + name)
+        }
+    }
+
+    /// Re-hashes every kept file; returns the bytes hashed and one line per problem, naming the file.
+    static func verify(in dir: String) -> (Int, [String]) {
+        var problems: [String] = []
+        var total = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        for e in load(dir) {
+            let fd = open(e.file, O_RDONLY)
+            guard fd >= 0 else {
+                problems.append("\(e.file) (\(e.path)) is missing")
+                continue
+            }
+            defer { close(fd) }
+            let hasher = SHA256Hasher()
+            var length = 0
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                length += n
+            }
+            total += length
+            let digest = Hex.encode(hasher.finalize())
+            if length != e.length || digest != e.sha256 {
+                problems.append("\(e.file) (\(e.path)) differs from what was signed: \(length) bytes, sha256 \(digest); signed \(e.length) bytes, sha256 \(e.sha256)")
+            }
+        }
+        return (total, problems)
     }
 }
 

@@ -76,6 +76,21 @@ final class CacheCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run("stampwatch-hub", ["cache", "build", "--keys", p("issuer"), "--version", "1", "--out", p("snap.sqlite")]).status, 0)
         XCTAssertEqual(try CLI.run("stampwatch-hub", ["publish", "--repo", p("repo"), "--keys", p("tk"), "--init", "--target", "cache/MZ/snapshot.sqlite=\(p("snap.sqlite"))"]).status, 0)
         XCTAssertEqual(try CLI.run("stampwatch", ["cache", "update", "--from", p("repo"), "--root", p("repo/metadata/1.root.json")], env: device).status, 0)
+        let clean = try CLI.run("stampwatch", ["cache", "verify"], env: device)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertTrue(clean.stdout.contains("signed files: \(try FileManager.default.attributesOfItem(atPath: p("snap.sqlite"))[.size] as! Int) bytes"), clean.stdout)
+
+        // A flipped byte in the kept signed file is found and the file is named.
+        let kept = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: p("device/tuf/targets")).first)
+        let original = try Data(contentsOf: URL(fileURLWithPath: p("device/tuf/targets/" + kept)))
+        var flipped = original
+        flipped[100] ^= 0x01
+        try flipped.write(to: URL(fileURLWithPath: p("device/tuf/targets/" + kept)))
+        let bad = try CLI.run("stampwatch", ["cache", "verify"], env: device)
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertTrue(bad.stderr.contains(kept) && bad.stderr.contains("differs from what was signed"), bad.stderr)
+        try original.write(to: URL(fileURLWithPath: p("device/tuf/targets/" + kept)))
+
         // Change the cached keyring behind the store's back (as a tampered disk would).
         let py = try CLI.run("/usr/bin/env", ["python3", "-c",
             "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update keyring set json = json || ' '\"); c.commit()", p("device/field.sqlite")])
