@@ -60,13 +60,16 @@ let package = Package(
         // Tries the toolkit by hand and backs the tmux smoke test; `tui-demo --bench` prints rendering costs.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI"]),
 
+        // The console's screens on TerminalUI: scan, verdict, session list, status bar, help.
+        .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
         .executableTarget(
             name: "stampwatch",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "CNcursesw", "CCurl",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore"]),
         .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),
         .testTarget(name: "FieldStoreTests", dependencies: [
             "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",

@@ -7,7 +7,7 @@ struct Stampwatch: ParsableCommand {
         commandName: "stampwatch",
         abstract: "Terminal enforcement console for tobacco tax stamps: verify codes offline, with reasons.",
         discussion: """
-        With no subcommand, stampwatch opens the terminal console. Exit codes follow sysexits: \
+        With no subcommand, stampwatch opens the full-screen console (scan, verdict, session list). Exit codes follow sysexits: \
         0 success, 1 a verified code was not genuine, 64 usage, 65 bad data, 66 missing input, \
         69 unavailable, 78 configuration.
         """,
@@ -16,13 +16,7 @@ struct Stampwatch: ParsableCommand {
     )
 
     func run() throws {
-        // The curses console arrives with the console issue; until then say so plainly instead of guessing.
-        printError("""
-        stampwatch: the full-screen console is not built yet.
-        Verify codes from the command line meanwhile:  stampwatch verify --keyring FILE CODE...
-        (see stampwatch --help, or `make run` for a demo).
-        """)
-        throw ExitCode(SysExit.unavailable.rawValue)
+        try runConsole()
     }
 }
 

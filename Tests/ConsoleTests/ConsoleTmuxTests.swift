@@ -1,0 +1,177 @@
+import FieldStore
+import Foundation
+import StampCodes
+import StampCrypto
+import XCTest
+
+/// End to end: the built `stampwatch` (no subcommand) in a detached tmux pane at 80×24, a code typed
+/// as a scanner types it, the verdict read back with capture-pane, then kill -9 and the inspection
+/// found in the field store. Skipped when tmux or the binary (`.build/debug/stampwatch`) is missing.
+final class ConsoleTmuxTests: XCTestCase {
+    private var socket = ""
+    private var tmuxPath = ""
+    private var dir = ""
+
+    override func setUpWithError() throws {
+        guard let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first(where: FileManager.default.isExecutableFile)
+        else { throw XCTSkip("tmux is not installed") }
+        tmuxPath = tmux
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("stampwatch was not built at \(Self.binary.path)")
+        }
+        socket = "console-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+        dir = NSTemporaryDirectory() + "console-tmux-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        if !socket.isEmpty { _ = try? tmux(["kill-server"]) }
+        if !dir.isEmpty { try? FileManager.default.removeItem(atPath: dir) }
+    }
+
+    /// `stampwatch`, built next to this test bundle (`.build/debug/stampwatch`).
+    static let binary: URL = {
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+        let bundle = Bundle(for: ConsoleTmuxTests.self).bundleURL
+        candidates += [bundle.deletingLastPathComponent(), bundle]
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("stampwatch").path) }
+        return (found ?? bundle.deletingLastPathComponent()).appendingPathComponent("stampwatch")
+    }()
+
+    func testScannedCodeShowsGenuineAndIsOnDiskAfterKill9() throws {
+        let keyringPath = dir + "/keyring.json"
+        let key = Fixtures.signingKey
+        let keyring: [String: Any] = [
+            "signing_keys": [["kid": hex(signingKeyID(key.publicKey)), "alg": "ES256", "public_key_pem": key.publicKey.spkiPEM,
+                              "issuer": "Test issuer", "not_before": "2025-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"]],
+            "data_keys": [["kid": hex(Fixtures.dataKey.kid), "alg": "A256GCM", "key": Data(Fixtures.dataKey.key).base64EncodedString(),
+                           "not_before": "2025-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"]],
+        ]
+        try JSONSerialization.data(withJSONObject: keyring).write(to: URL(fileURLWithPath: keyringPath))
+        let store = dir + "/data/field.sqlite"
+        try start(env: ["STAMPWATCH_STORE": store, "XDG_DATA_HOME": dir + "/data", "STAMPWATCH_KEYRING": keyringPath,
+                        "STAMPWATCH_DEVICE_ID": "tmux-device", "STAMPWATCH_OFFICER": "OFF-9"])
+        try waitFor("the console") { $0.contains { $0.contains("STAMPWATCH") } }
+
+        let code = Fixtures.genuine
+        try tmux(["send-keys", "-t", "console", "-l", code])
+        try tmux(["send-keys", "-t", "console", "Enter"])
+        try waitFor("the verdict") { $0.contains { $0.contains("✔  G E N U I N E") } }
+        XCTAssertTrue(try screen().contains { $0.contains("uid          MZ0000000000001") })
+
+        let pid = try consolePID()
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        // Gone once the pane's shell has reaped it (a killed console cannot restore the screen, so the
+        // pane is not the place to look).
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: "/proc/\(pid)") && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/proc/\(pid)"), "the console was killed")
+
+        let fieldStore = try FieldStore.open(at: store)
+        XCTAssertEqual(try fieldStore.sequenceNumbers(deviceID: "tmux-device"), [1])
+        let pending = try fieldStore.pendingOutbox(limit: 10, now: Int64.max)
+        XCTAssertEqual(pending.count, 1)
+        let payload = String(decoding: pending.first?.payload ?? [], as: UTF8.self)
+        XCTAssertTrue(payload.contains("\"verdict\":\"genuine\""), payload)
+        XCTAssertTrue(payload.contains("\"officer_id\":\"OFF-9\""), payload)
+        XCTAssertTrue(payload.contains(code.replacingOccurrences(of: "/", with: "\\/")) || payload.contains(code), payload)
+    }
+
+    func testFirstStartWithoutACacheExplainsAndQRestoresTheTerminal() throws {
+        try start(env: ["STAMPWATCH_STORE": dir + "/data/field.sqlite", "XDG_DATA_HOME": dir + "/data", "STAMPWATCH_KEYRING": "",
+                        "STAMPWATCH_DEVICE_ID": "tmux-device"])
+        try waitFor("the empty state") { $0.contains { $0.contains("No offline cache on this device yet.") } }
+        try tmux(["send-keys", "-t", "console", "q"])
+        try waitFor("the exit") { $0.contains { $0.hasPrefix("[exit 0]") } }
+        let alternate = try tmux(["display-message", "-p", "-t", "console", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(alternate, "0", "the terminal is back on the normal screen")
+        XCTAssertTrue(try screen().contains { $0.contains("0 inspection(s) this session") })
+    }
+
+    // MARK: tmux
+
+    private func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { b in let h = String(b, radix: 16); return h.count == 1 ? "0" + h : h }.joined()
+    }
+
+    private func start(env: [String: String]) throws {
+        let environment = ["LANG": "C.UTF-8", "TERM": "tmux-256color", "SWIFT_BACKTRACE": "enable=no"].merging(env) { $1 }
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        // The pane outlives the program so its exit status can be read.
+        let script = "\"$0\" \"$@\"; echo \"[exit $?]\"; exec sleep 60"
+        try tmux(["new-session", "-d", "-x", "80", "-y", "24", "-s", "console", "/usr/bin/env"] + assignments
+                 + ["/bin/sh", "-c", script, Self.binary.path], startsServer: true)
+    }
+
+    private func consolePID() throws -> pid_t {
+        let shell = try tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") where Int(entry) != nil {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, String(fields[1]) == shell, stat.contains("(stampwatch)") { return pid_t(entry)! }
+        }
+        throw XCTSkip("could not find the stampwatch process")
+    }
+
+    private func screen() throws -> [String] {
+        try tmux(["capture-pane", "-p", "-t", "console"]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    private func waitFor(_ what: String, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line,
+                         _ predicate: ([String]) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String] = []
+        while Date() < deadline {
+            last = try screen()
+            if predicate(last) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("timed out waiting for \(what); the pane shows:\n" + last.joined(separator: "\n"), file: file, line: line)
+        throw XCTSkip("giving up after the failure above")
+    }
+
+    /// Runs a tmux command on this test's own server (posix_spawn: the server starter forks a daemon
+    /// that would keep Foundation's `Process` waiting; see TerminalSmokeTests).
+    @discardableResult
+    private func tmux(_ args: [String], startsServer: Bool = false) throws -> String {
+        let argv = [tmuxPath, "-L", socket, "-f", "/dev/null"] + args
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var fds: [Int32] = [-1, -1]
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if startsServer {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        } else {
+            guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_addclose(&actions, fds[1])
+        }
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for a in cArgs { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, tmuxPath, &actions, nil, &cArgs, environ)
+        if fds[1] >= 0 { close(fds[1]) }
+        guard rc == 0 else {
+            if fds[0] >= 0 { close(fds[0]) }
+            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL)
+        }
+        var output = [UInt8]()
+        if fds[0] >= 0 {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fds[0], &chunk, chunk.count)
+                if n <= 0 { break }
+                output += chunk[0..<n]
+            }
+            close(fds[0])
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -1,0 +1,192 @@
+import Console
+import StampCodes
+import TerminalUI
+import XCTest
+
+/// Scripted flows through the real runtime on an in-memory terminal: keys in, screen out.
+final class ScanFlowTests: XCTestCase {
+    func testScannedGenuineCodeIsShownWithItsFieldsAndRecordedOnce() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        try d.waitUntilIdle()
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        let lines = d.lines
+        XCTAssertTrue(lines.containsLine("✔  G E N U I N E"), lines.screen)
+        XCTAssertTrue(lines.containsLine("uid          MZ0000000000001"), lines.screen)
+        XCTAssertTrue(lines.containsLine("manufactured 2026-06-01T08:00:00Z"), lines.screen)
+        XCTAssertTrue(lines.containsLine("operator     EO-MZ-0042"), lines.screen)
+        XCTAssertTrue(lines.containsLine("12:00:00 · cache v3 fresh 2h · recorded"), lines.screen)
+        XCTAssertTrue(lines.containsLine("12:00:00 ✔ GENUINE     MZ0000000000001"), lines.screen)
+        XCTAssertTrue(lines[23].contains("GENUINE recorded") && lines[23].hasSuffix("cache v3 fresh 2h · 1 to upload "), lines[23])
+
+        XCTAssertEqual(recorder.drafts.count, 1)
+        let draft = try XCTUnwrap(recorder.drafts.first)
+        XCTAssertEqual(draft.code, Fixtures.genuine)
+        XCTAssertEqual(draft.verdict, .genuine)
+        XCTAssertEqual(draft.reasons.map(\.code), ["verified"])
+        XCTAssertEqual(draft.place, "Ressano Garcia")
+        XCTAssertEqual(draft.officerID, "OFF-7")
+        XCTAssertEqual(draft.cacheVersion, 3)
+        XCTAssertEqual(draft.cacheAgeSeconds, 7200)
+        XCTAssertEqual(draft.createdAt, Fixtures.now)
+        XCTAssertTrue(d.model.input.isEmpty, "the input is ready for the next scan")
+    }
+
+    func testMalformedCodeIsMalformedAndStillRecorded() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.type("TS1:ABC\n")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("✘  M A L F O R M E D"), d.lines.screen)
+        XCTAssertEqual(recorder.drafts.map(\.verdict), [.malformed])
+    }
+
+    func testLowerCaseCharacterGetsAnInlineMessageAndIsKept() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.type("TS1:AB")
+        try d.waitUntilIdle()
+        XCTAssertFalse(d.lines[4].contains("✗"), "no message while the code is fine")
+        d.type("c")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines[4].contains("✗ Character 7 \"c\" is not in a stamp code"), d.lines.screen)
+        XCTAssertEqual(d.model.input.text, "TS1:ABc", "a scanner's characters are never dropped")
+        XCTAssertFalse(d.lines.containsLine("Keys"), "an inline message, not a modal")
+        d.press(.backspace)
+        try d.waitUntilIdle()
+        XCTAssertFalse(d.lines[4].contains("✗"), d.lines[4])
+        XCTAssertTrue(recorder.drafts.isEmpty)
+    }
+
+    func testLowerCasePrefixIsFlagged() throws {
+        let d = makeDriver(Recorder())
+        d.type("ts1:")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines[4].contains("upper-case \"TS1:\""), d.lines[4])
+    }
+
+    func testHelpOpensOnQuestionMarkAndF1FromTheLiveKeyMap() throws {
+        let d = makeDriver(Recorder())
+        d.type("?")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("? or F1 or Esc closes"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("Verify the code and record the inspection"), d.lines.screen)
+        d.press(.function(1))
+        try d.waitUntilIdle()
+        XCTAssertFalse(d.lines.containsLine("closes"), d.lines.screen)
+        d.press(.function(1))
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("closes"))
+        d.press(.escape)
+        try d.waitUntilIdle()
+        XCTAssertFalse(d.lines.containsLine("closes"))
+        XCTAssertFalse(d.isFinished)
+    }
+
+    func testAScanWhileHelpIsOpenClosesHelpAndLosesNothing() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.press(.function(1))
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
+        XCTAssertTrue(d.lines.containsLine("G E N U I N E"))
+    }
+
+    func testScannerBurstOfCodesIsRecordedInOrderNewestFirstInTheList() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        let codes = (1...6).map { Fixtures.mint(uid: "MZ00000000000\($0)0") }
+        d.type(codes.map { $0 + "\n" }.joined())
+        try d.waitUntilIdle()
+        XCTAssertEqual(recorder.drafts.map(\.code), codes)
+        XCTAssertEqual(d.model.session.map { $0.result.payload?.uid }, (1...6).reversed().map { "MZ00000000000\($0)0" })
+        XCTAssertTrue(d.lines.containsLine("Session: 6 inspections"))
+        XCTAssertTrue(d.lines.containsLine("▶ 12:00:00 ✔ GENUINE     MZ0000000000060"), d.lines.screen)
+    }
+
+    func testUIDTypedByHandSaysLookupNeedsTheProvenanceCache() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.type("MZ0000000000001\n")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines[4].contains("UID lookup needs the provenance cache"), d.lines[4])
+        XCTAssertTrue(recorder.drafts.isEmpty)
+    }
+
+    func testQuitsOnQWithAnEmptyInputButTypesQOtherwise() throws {
+        let d = makeDriver(Recorder())
+        d.type("Xq")
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.input.text, "Xq")
+        XCTAssertFalse(d.isFinished)
+        d.press(.escape)  // clears the input
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.model.input.isEmpty)
+        d.type("q")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.isFinished)
+    }
+
+    func testEscTwiceQuitsAndCtrlCQuits() throws {
+        let d = makeDriver(Recorder())
+        d.press(.escape)
+        try d.waitUntilIdle()
+        XCTAssertFalse(d.isFinished)
+        XCTAssertTrue(d.lines[23].contains("Esc again to quit"), d.lines[23])
+        d.press(.escape)
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.isFinished)
+
+        let e = makeDriver(Recorder())
+        e.type("TS1:A")
+        e.press(.character("c"), .ctrl)
+        try e.waitUntilIdle()
+        XCTAssertTrue(e.isFinished)
+    }
+
+    func testNoCacheShowsHowToGetOneAndCodesAreUnverifiable() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder, keyring: .empty, cache: nil)
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("No offline cache on this device yet."), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("stampwatch cache update --from URL|DIR --root ROOT.json"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("make run"), d.lines.screen)
+        XCTAssertTrue(d.lines[23].hasSuffix("no cache · 0 to upload "), d.lines[23])
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("?  U N V E R I F I A B L E"), d.lines.screen)
+        XCTAssertEqual(recorder.drafts.map(\.verdict), [.unverifiable])
+        XCTAssertNil(recorder.drafts.first?.cacheVersion)
+    }
+
+    func testAFailedRecordIsShownNotHidden() throws {
+        let recorder = Recorder()
+        recorder.failWith = "disk full"
+        let d = makeDriver(recorder)
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("✘ NOT RECORDED: disk full"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("✔ GENUINE     MZ0000000000001 NOT RECORDED"), d.lines.screen)
+    }
+
+    func testArrowsShowAnEarlierInspection() throws {
+        let d = makeDriver(Recorder())
+        d.type(Fixtures.genuine + "\n" + "TS1:ABC\n")
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("M A L F O R M E D"))
+        d.press(.down)
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("G E N U I N E"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("Result (earlier inspection)"))
+    }
+
+    func testPasteEndingInALineBreakVerifies() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.paste(Fixtures.genuine + "\r\n")
+        try d.waitUntilIdle()
+        XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
+    }
+}
