@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-DEBIAN_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config openssl \
+DEBIAN_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config openssl \
                    tmux faketime time util-linux python3 python3-venv python3-pip
 VENV := .venv
 SWIFT ?= swift

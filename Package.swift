@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries, each behind a small C shim for macro-only APIs.
@@ -25,6 +26,9 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // Pure binary encodings: CBOR (RFC 8949) and Base45 (RFC 9285).
         .target(name: "Encoding"),
@@ -63,6 +67,14 @@ let package = Package(
         // The console's screens on TerminalUI: scan, verdict, session list, status bar, help.
         .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto"]),
 
+        // The central server: HTTP API (Hummingbird), GRDB store, signed requests and receipts, exactly-once uploads,
+        // EPCIS capture, TUF file serving, clone detection.
+        .target(name: "Hub", dependencies: [
+            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+        ]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -75,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -86,6 +98,11 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "EPCISTests", dependencies: ["EPCIS", "StrictJSON"]),
+        .testTarget(name: "HubTests", dependencies: [
+            "Hub", "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "stampwatch-hub",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore"]),
         .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),

@@ -10,8 +10,8 @@ struct Capture: ParsableCommand {
         With --dry-run, checks FILE against the EPCIS 2.0 schema and CBV 2.0 rules without storing it, and \
         computes the CBV 2.0 event hash for events without an eventID. An invalid document is rejected whole, \
         with one error per problem naming the event index and the field. Exit 0 valid, 65 invalid, 66 no file.
-        Storing captured events needs the hub's store, which is not built yet: without --dry-run the command \
-        says so and exits 69.
+        To store events, send them to a running hub (`stampwatch-hub serve`): POST /epcis/capture. Without \
+        --dry-run this command says so and exits 69.
         """)
 
     @Flag(name: .long, help: "Validate and report only; store nothing.")
@@ -40,7 +40,7 @@ struct Capture: ParsableCommand {
                 }
             }
             guard dryRun else {
-                throw CommandFailure(.unavailable, "storing captured events needs the hub store, which is not built yet; use --dry-run to validate.")
+                throw CommandFailure(.unavailable, "this command only validates (--dry-run); to store events, POST them to a running hub's /epcis/capture.")
             }
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
