@@ -8,10 +8,11 @@ VENV := .venv
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build release run test bench completions clean
+.PHONY: help deps build release run demo test bench completions clean
 
 help:
-	@echo "make run     open the demo (mints and verifies codes with demo keys)"
+	@echo "make run     open the console on the bundled demo cache (offline)"
+	@echo "make demo    mint codes with throw-away keys and verify them on the command line"
 	@echo "make test    install what is missing, build, run every test"
 	@echo "make bench   release build and the benchmarks (figures as ratios to their baselines)"
 	@echo "make deps    install missing Debian packages and the Python test venv"
@@ -41,6 +42,9 @@ release: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
 
 run: build
+	@scripts/run-console.sh
+
+demo: build
 	@scripts/demo.sh
 
 test: deps

@@ -75,6 +75,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
         ]),
 
+        // The demo world: a deterministic Mozambique with DEMO keys, EPCIS 2.0 documents, a cache snapshot and planted cases.
+        .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
@@ -87,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub", "DemoWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -102,6 +105,10 @@ let package = Package(
             "Hub", "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "stampwatch-hub",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "DemoWorldTests", dependencies: [
+            "DemoWorld", "StampCodes", "StampCrypto", "StrictJSON", "EPCIS", "FieldStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore"]),
