@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release
+hub=.build/debug/stampwatch-hub   # setup only: not measured
 PACKS=${BENCH_PACKS:-200000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/stampwatch-bench-cache.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -15,12 +16,12 @@ export STAMPWATCH_STORE="$work/device/field.sqlite" XDG_DATA_HOME="$work/device"
 
 echo "== setup: synthetic caches of $PACKS packs, v2 changes 1% of them"
 "$bin/fieldstore-crash-helper" delta-bench "$work/d1" "$PACKS" $((PACKS / 100)) | sed 's/^/   /'
-"$bin/stampwatch-hub" publish --repo "$work/repo" --keys "$work/tufkeys" --init \
+"$hub" publish --repo "$work/repo" --keys "$work/tufkeys" --init \
   --target "cache/MZ/snapshot.sqlite=$work/d1/v1.sqlite" > /dev/null
 "$bin/stampwatch" cache update --from "$work/repo" --root "$work/repo/metadata/1.root.json" 2>/dev/null | sed 's/^/   /'
 
 echo "== refresh after a 1% change (delta + the metadata a refresh fetches)"
-"$bin/stampwatch-hub" publish --repo "$work/repo" --keys "$work/tufkeys" \
+"$hub" publish --repo "$work/repo" --keys "$work/tufkeys" \
   --target "cache/MZ/snapshot.sqlite=$work/d1/v2.sqlite" --target "cache/MZ/delta-from-1.sqlite=$work/d1/delta.sqlite" > /dev/null
 "$bin/stampwatch" cache update --from "$work/repo" 2>/dev/null | sed 's/^/   /'
 ts=$(stat -c %s "$work/repo/metadata/timestamp.json")

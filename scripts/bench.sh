@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release
+hub=.build/debug/stampwatch-hub   # setup only: not measured
 N=${BENCH_CODES:-100000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/stampwatch-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -16,8 +17,8 @@ now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 
 echo "== setup: $N ES256 codes minted with throw-away keys"
-"$bin/stampwatch-hub" keys generate --out "$work/keys" --not-before 2025-01-01T00:00:00Z >/dev/null
-"$bin/stampwatch-hub" mint --keys "$work/keys" --count "$N" --payload \
+"$hub" keys generate --out "$work/keys" --not-before 2025-01-01T00:00:00Z >/dev/null
+"$hub" mint --keys "$work/keys" --count "$N" --payload \
   '{"uid":"MZBENCH{n}","product":"06001234500017","facility":"FAC-MPT-01","machine":"M07","manufactured":"2026-06-01T08:00:00Z","shift":"B","market":"MZ-MPM","series":"MZ-2026-A","operator":"EO-MZ-0042"}' \
   > "$work/codes.txt"
 echo "   $(wc -l < "$work/codes.txt") codes, $(wc -c < "$work/codes.txt") bytes"
