@@ -85,6 +85,20 @@ public struct Keyring: Sendable {
         self.dataKeys = dataKeys
     }
 
+    /// A copy that shares no reference-counted storage with this one (keys re-created, arrays and strings
+    /// copied). Each verifying thread gets its own, so threads never contend on the same reference counts.
+    public func independentCopy() -> Keyring {
+        func fresh(_ b: [UInt8]) -> [UInt8] { b.map { $0 } }
+        func fresh(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+        let signers = signingKeys.map { k in
+            SignerKey(kid: fresh(k.kid), algorithm: k.algorithm,
+                      publicKey: (try? VerifyingKey(spkiDER: fresh(k.publicKey.spkiDER))) ?? k.publicKey,
+                      issuer: fresh(k.issuer), notBefore: k.notBefore, notAfter: k.notAfter, revokedAt: k.revokedAt)
+        }
+        let datas = dataKeys.map { DataKey(kid: fresh($0.kid), key: fresh($0.key), notBefore: $0.notBefore, notAfter: $0.notAfter) }
+        return (try? Keyring(signingKeys: signers, dataKeys: datas)) ?? self
+    }
+
     public func signer(kid: [UInt8]) -> SignerKey? { signerIndex[kid].map { signingKeys[$0] } }
     public func dataKey(kid: [UInt8]) -> DataKey? { dataIndex[kid].map { dataKeys[$0] } }
     public var isEmpty: Bool { signingKeys.isEmpty && dataKeys.isEmpty }

@@ -145,8 +145,8 @@ struct Cache: ParsableCommand {
         func run() throws {
             do {
                 try update()
-            } catch let f as CommandFailure {
-                throw f.exit()
+            } catch {
+                throw error.exit()
             }
         }
 

@@ -129,3 +129,17 @@ final class TimestampAndMarketTests: XCTestCase {
         for bad in ["", "M", "mz", "MOZ", "MZ-", "MZ-MPMX", "MZ_MPM", "MZ-mp"] { XCTAssertNil(Market(bad), bad) }
     }
 }
+
+final class IndependentCopyTests: XCTestCase {
+    func testCopyVerifiesTheSameAndSharesNoKeyObjects() {
+        let ring = Fixtures.keyring()
+        let copy = ring.independentCopy()
+        XCTAssertEqual(copy.signingKeys.map(\.kid), ring.signingKeys.map(\.kid))
+        XCTAssertEqual(copy.dataKeys.map(\.key), ring.dataKeys.map(\.key))
+        for (a, b) in zip(copy.signingKeys, ring.signingKeys) {
+            XCTAssertFalse(a.publicKey === b.publicKey)
+            XCTAssertEqual(a.publicKey.spkiDER, b.publicKey.spkiDER)
+        }
+        XCTAssertEqual(Fixtures.verify(Fixtures.mint(), keyring: copy).verdict, .genuine)
+    }
+}
