@@ -65,7 +65,9 @@ let package = Package(
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI"]),
 
         // The console's screens on TerminalUI: scan, verdict, session list, status bar, help.
-        .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto"]),
+        // Provenance chains, FCTC items (a)-(j) with their sources, and the verdict rules that need the cache.
+        .target(name: "Provenance", dependencies: ["FieldStore", "EPCIS", "StampCodes", "StrictJSON"]),
+        .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto", "Provenance"]),
 
         // The central server: HTTP API (Hummingbird), GRDB store, signed requests and receipts, exactly-once uploads,
         // EPCIS capture, TUF file serving, clone detection.
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl", "Provenance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -121,6 +123,7 @@ let package = Package(
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
         // Runs the built executables (and the independent Python implementation) as subprocesses.
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "FieldStore", "EPCIS", "StampCodes", "StrictJSON", "DemoWorld"]),
         .testTarget(name: "StampwatchCLITests", dependencies: ["stampwatch", "stampwatch-hub", "tuf-conformance-client"]),
     ],
     swiftLanguageModes: [.v6]
