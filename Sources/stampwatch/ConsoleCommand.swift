@@ -30,6 +30,11 @@ struct ConsoleFlags {
 ///   The device id: `$STAMPWATCH_DEVICE_ID`, else a `device-id` file created once beside the store.
 func runConsole(_ flags: ConsoleFlags) throws {
     let env = ProcessInfo.processInfo.environment
+    // `make bench` (scripts/bench-console.sh): the console's frame costs at 200×60, in memory.
+    if env["STAMPWATCH_BENCH_FRAMES"] == "1" {
+        for line in ConsoleBench.report(ConsoleBench.measure()) { print(line) }
+        return
+    }
     let xdg = XDGDirectories(environment: env)
     let log = ConsoleLog(path: xdg.appState() + "/console.log")
     log.write("console start (\(flags.plain ? "plain" : "full screen"))")

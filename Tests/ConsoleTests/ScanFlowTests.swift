@@ -194,4 +194,76 @@ final class ScanFlowTests: XCTestCase {
         try d.waitUntilIdle()
         XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
     }
+
+    func testTabAndShiftTabCycleTheScreensAndEscGoesBack() throws {
+        let d = makeDriver(Recorder())
+        d.press(.tab)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .checklist)
+        XCTAssertTrue(d.lines[0].contains("[F3 Checklist]"), d.lines[0])
+        d.press(.tab); d.press(.tab)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .status)
+        d.press(.tab, .shift)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .provenance)
+        d.press(.escape)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .scan)
+        XCTAssertFalse(d.isFinished, "Esc from another screen goes back, it does not arm quit")
+    }
+
+    func testRightArrowOnAnEmptyInputWalksTheScreensButMovesTheCursorInText() throws {
+        let d = makeDriver(Recorder())
+        d.press(.right)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .checklist)
+        d.press(.escape)
+        d.type("AB")
+        d.press(.left)
+        d.type("x")
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .scan)
+        XCTAssertEqual(d.model.input.text, "AxB")
+    }
+
+    func testAScannerTypingOnTheStatusScreenLandsInTheScanInput() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.press(.function(5))
+        try d.waitUntilIdle()
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
+        XCTAssertEqual(d.model.screen, .scan)
+    }
+
+    func testMouseClicksOnTheTabsAndTheWheelScrolls() throws {
+        let d = makeDriver(Recorder())
+        d.type(Fixtures.genuine + "\n" + "TS1:ABC\n")
+        try d.waitUntilIdle()
+        let tabs = ConsoleView.tabs(d.model)
+        let status = try XCTUnwrap(tabs.first { $0.screen == .status })
+        d.backend.inject(.mouse(MouseEvent(.click(1), at: Position(x: status.columns.lowerBound + 2, y: 0))))
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .status)
+        d.press(.function(2))
+        d.backend.inject(.mouse(MouseEvent(.scrollDown, at: Position(x: 10, y: 20))))
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.shown, 1, "the wheel moves in the session list")
+    }
+
+    func testStatusScreenSaysWhenTheStoreCannotBeRead() throws {
+        let recorder = Recorder()
+        var env = makeEnvironment(recorder)
+        env.cacheStatus = { nil }
+        env.syncStatus = { nil }
+        let d = ProgramDriver(program: ConsoleProgram(environment: env),
+                              model: ConsoleModel(appearance: Appearance(theme: .default, glyphs: .unicode)), colorDepth: .monochrome)
+        d.press(.function(5))
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("✘ The field store could not be read."), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("stampwatch doctor"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("✘ The outbox could not be read."), d.lines.screen)
+    }
 }
