@@ -14,8 +14,9 @@ RUNS=${BENCH_STARTUP_RUNS:-15}
 work=$(mktemp -d "${TMPDIR:-/tmp}/stampwatch-bench-console.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product tui-demo >/dev/null
-[ -x "$bin/stampwatch" ] || swift build -c release --product stampwatch >/dev/null
+build() { swift build -c release --product "$1" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }; }
+build tui-demo
+[ -x "$bin/stampwatch" ] || build stampwatch
 
 echo "== console frames at 200x60 (in memory; bytes as the ANSI writer would send them)"
 STAMPWATCH_BENCH_FRAMES=1 "$bin/stampwatch" | tee "$work/frames.txt" | sed 's/^/   /'

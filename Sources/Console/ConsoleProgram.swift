@@ -125,7 +125,8 @@ public struct ConsoleProgram: Program {
             }
         }
         if action != .back { model.escapeArmed = false }
-        if action != .quit { model.quitArmed = false }
+        // Esc twice is a quit too: it keeps the question armed.
+        if action != .quit && action != .back { model.quitArmed = false }
         switch action {
         case .quit?:
             return quit(&model)

@@ -185,6 +185,22 @@ final class ChecklistFlowTests: XCTestCase {
         d.type("q")
         try d.waitUntilIdle()
         XCTAssertTrue(d.isFinished)
+
+        // Esc, Esc on the scan screen asks too, and a third Esc quits.
+        let e = makeDriver(Recorder())
+        e.type(Fixtures.genuine + "\n")
+        try e.waitUntilIdle()
+        e.press(.enter)
+        e.type("f")
+        e.press(.escape)   // back to Scan
+        e.press(.escape)   // arms
+        e.press(.escape)   // asks
+        try e.waitUntilIdle()
+        XCTAssertFalse(e.isFinished)
+        XCTAssertTrue(e.lines[23].contains("not recorded"), e.lines[23])
+        e.press(.escape)
+        try e.waitUntilIdle()
+        XCTAssertTrue(e.isFinished)
     }
 
     func testAFailedChecklistRecordIsShownAndCanBeRetried() throws {
