@@ -113,7 +113,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore", "Provenance", "DemoWorld"]),
         .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),
         .testTarget(name: "FieldStoreTests", dependencies: [
             "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",
