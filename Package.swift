@@ -67,16 +67,19 @@ let package = Package(
         // The console's screens on TerminalUI: scan, verdict, session list, status bar, help.
         .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto"]),
 
+        // Hub master data + captured EPCIS events + clone flags -> the cache content of one region and window (pure core).
+        .target(name: "CacheAssembly", dependencies: ["FieldStore", "EPCIS", "StrictJSON", "StampCodes"]),
+
         // The central server: HTTP API (Hummingbird), GRDB store, signed requests and receipts, exactly-once uploads,
         // EPCIS capture, TUF file serving, clone detection.
         .target(name: "Hub", dependencies: [
-            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib",
+            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib", "CacheAssembly", "FieldStore",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
         ]),
 
         // The demo world: a deterministic Mozambique with DEMO keys, EPCIS 2.0 documents, a cache snapshot and planted cases.
-        .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore"]),
+        .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore", "CacheAssembly", "Hub"]),
 
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
@@ -90,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub", "DemoWorld",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub", "DemoWorld", "CacheAssembly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -105,6 +108,10 @@ let package = Package(
             "Hub", "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "stampwatch-hub",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "CacheAssemblyTests", dependencies: [
+            "CacheAssembly", "Hub", "FieldStore", "EPCIS", "StrictJSON", "StampCodes", "stampwatch-hub",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DemoWorldTests", dependencies: [
             "DemoWorld", "StampCodes", "StampCrypto", "StrictJSON", "EPCIS", "FieldStore",

@@ -1,0 +1,2 @@
+import CacheAssembly
+import XCTest
