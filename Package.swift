@@ -97,6 +97,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // `make bench` (scripts/bench-provenance.sh): provenance lookup latency over a field store.
+        .executableTarget(name: "provenance-bench", dependencies: ["FieldStore", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The TUF conformance suite's client under test (run through scripts/tuf-conformance-client).
         .executableTarget(name: "tuf-conformance-client", dependencies: ["TUFClient", "HTTP"]),
 
