@@ -16,7 +16,7 @@ public struct DemoWorldGenerator: Sendable {
 
     /// The name written to world.json; `install` replaces a directory only when it holds this.
     public static let generatorName = "stampwatch-hub demo-world"
-    public static let formatVersion = 1
+    public static let formatVersion = 2  // 2: the snapshot is assembled through a hub (hub/, master-data.json)
 
     /// How the snapshot is made: through the hub (the real path: the EPCIS documents and the master data
     /// are captured into `hub/hub.sqlite` and `CacheAssembly` builds the cache), or written directly by the
