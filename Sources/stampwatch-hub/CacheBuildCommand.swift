@@ -78,14 +78,31 @@ struct CacheFiles: ParsableCommand {
                     keyringJSON = String(decoding: bytes, as: UTF8.self)
                 }
                 let dir = data ?? defaultHubDataDirectory()
-                guard FileManager.default.fileExists(atPath: dir + "/hub.sqlite") else {
-                    throw CommandFailure(.noInput, "no hub database in \(dir); capture documents and import master data first (--data DIR)")
-                }
-                let (store, _) = try openHubData(dir)
-                defer { try? store.close() }
                 let now = Int64(Date().timeIntervalSince1970)
                 let descriptor = CacheDescriptor(version: version, region: region, source: "stampwatch-hub",
                                                  publishedAt: now, expires: now + Int64(expiresDays) * 86_400)
+                guard FileManager.default.fileExists(atPath: dir + "/hub.sqlite") else {
+                    guard data == nil, let keyringJSON else {
+                        throw CommandFailure(.noInput, "no hub database in \(dir); capture documents and import master data first (--data DIR)")
+                    }
+                    // No hub at the default place and none asked for: a cache of the keyring alone, said plainly.
+                    printError("stampwatch-hub: no hub database in \(dir): the snapshot holds the keyring only (give --data DIR for provenance)")
+                    var content = CacheContent()
+                    content.keyring = KeyringDocument(json: keyringJSON)
+                    do {
+                        let meta = try SnapshotBuilder.build(at: out, descriptor: descriptor, content: content)
+                        print("snapshot \(out): region \(meta.region), version \(meta.version) (keyring only)")
+                        if let base, let deltaOut {
+                            let d = try DeltaBuilder.build(base: base, target: out, output: deltaOut)
+                            print("delta \(deltaOut): version \(d.baseVersion.map(String.init) ?? "?") -> \(d.version)")
+                        }
+                    } catch {
+                        throw CommandFailure(.dataError, "cannot build the cache: \(error)")
+                    }
+                    return
+                }
+                let (store, _) = try openHubData(dir)
+                defer { try? store.close() }
                 let scope = AssemblyScope(region: region, from: from.flatMap(RFC3339.parse), to: to.flatMap(RFC3339.parse))
                 do {
                     let (meta, report) = try HubCacheBuild.build(store: store, scope: scope, keyringJSON: keyringJSON, keyring: keyring,
