@@ -69,16 +69,19 @@ let package = Package(
         .target(name: "Provenance", dependencies: ["FieldStore", "EPCIS", "StampCodes", "StrictJSON"]),
         .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto", "Provenance"]),
 
+        // Hub master data + captured EPCIS events + clone flags -> the cache content of one region and window (pure core).
+        .target(name: "CacheAssembly", dependencies: ["FieldStore", "EPCIS", "StrictJSON", "StampCodes"]),
+
         // The central server: HTTP API (Hummingbird), GRDB store, signed requests and receipts, exactly-once uploads,
         // EPCIS capture, TUF file serving, clone detection.
         .target(name: "Hub", dependencies: [
-            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib",
+            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib", "CacheAssembly", "FieldStore",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
         ]),
 
         // The demo world: a deterministic Mozambique with DEMO keys, EPCIS 2.0 documents, a cache snapshot and planted cases.
-        .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore"]),
+        .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore", "CacheAssembly", "Hub"]),
 
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
@@ -92,9 +95,12 @@ let package = Package(
         .executableTarget(
             name: "stampwatch-hub",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub", "DemoWorld",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "EPCIS", "TUFRepository", "FieldStore", "Hub", "DemoWorld", "CacheAssembly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // `make bench` (scripts/bench-provenance.sh): provenance lookup latency over a field store.
+        .executableTarget(name: "provenance-bench", dependencies: ["FieldStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The TUF conformance suite's client under test (run through scripts/tuf-conformance-client).
         .executableTarget(name: "tuf-conformance-client", dependencies: ["TUFClient", "HTTP"]),
@@ -107,6 +113,10 @@ let package = Package(
             "Hub", "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "stampwatch-hub",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "CacheAssemblyTests", dependencies: [
+            "CacheAssembly", "Hub", "FieldStore", "EPCIS", "StrictJSON", "StampCodes", "stampwatch-hub",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DemoWorldTests", dependencies: [
             "DemoWorld", "StampCodes", "StampCrypto", "StrictJSON", "EPCIS", "FieldStore",

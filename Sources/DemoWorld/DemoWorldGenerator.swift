@@ -1,3 +1,4 @@
+import CacheAssembly
 import FieldStore
 import Foundation
 import StampCodes
@@ -15,9 +16,15 @@ public struct DemoWorldGenerator: Sendable {
 
     /// The name written to world.json; `install` replaces a directory only when it holds this.
     public static let generatorName = "stampwatch-hub demo-world"
-    public static let formatVersion = 1
+    public static let formatVersion = 2  // 2: the snapshot is assembled through a hub (hub/, master-data.json)
 
-    public init(recipe: DemoWorldRecipe) { self.recipe = recipe }
+    /// How the snapshot is made: through the hub (the real path: the EPCIS documents and the master data
+    /// are captured into `hub/hub.sqlite` and `CacheAssembly` builds the cache), or written directly by the
+    /// generator as it goes (kept to prove both answer the same, Tests/DemoWorldTests).
+    public enum SnapshotPath: Sendable { case hub, direct }
+    public let snapshotPath: SnapshotPath
+
+    public init(recipe: DemoWorldRecipe, snapshotPath: SnapshotPath = .hub) { self.recipe = recipe; self.snapshotPath = snapshotPath }
 
     /// Writes the world into `directory`, which must not exist or be empty.
     public func generate(into directory: String) throws(DemoWorldError) -> DemoWorldReport {
@@ -35,7 +42,7 @@ public struct DemoWorldGenerator: Sendable {
         let keys: DemoKeys
         do { keys = try DemoKeys(seed: recipe.seed) } catch { throw DemoWorldError(.internal, "demo keys: \(error)") }
         var builder = WorldBuilder(recipe: recipe, keys: keys, directory: directory)
-        var report = try builder.run()
+        var report = try builder.run(direct: snapshotPath == .direct)
         try WorldFiles.writeIssuer(keys: keys, recipe: recipe, directory: directory + "/issuer")
         try WorldFiles.writeSamples(report: report, path: directory + "/samples.txt")
         try WorldFiles.writeWorld(builder: builder, report: report, keys: keys, path: directory + "/world.json")
@@ -70,6 +77,10 @@ struct WorldBuilder {
     var epcisFiles: [(file: String, events: Int)] = []
     /// Next SSCC serial per operator and level (carton, case, pallet).
     private var ssccSerial: [[Int]]
+    /// The hub path's timings and what the assembly decided.
+    var captureSeconds: Double = 0
+    var assembleSeconds: Double = 0
+    var assembly: AssemblyReport?
     private let roundKeys: [UInt64]
 
     static let packInterval: Int64 = 6
@@ -161,7 +172,7 @@ struct WorldBuilder {
 
     // MARK: The pass
 
-    mutating func run() throws(DemoWorldError) -> DemoWorldReport {
+    mutating func run(direct: Bool) throws(DemoWorldError) -> DemoWorldReport {
         let snapshot = directory + "/cache/MZ/snapshot.sqlite"
         let descriptor = CacheDescriptor(
             version: 1, region: "MZ",
@@ -169,17 +180,24 @@ struct WorldBuilder {
             publishedAt: publishedAt, expires: expires)
         var failure: (any Error)?
         let meta: CacheFileMeta
-        do {
-            meta = try SnapshotBuilder.build(at: snapshot, descriptor: descriptor) { sink in
-                do { try self.fill(sink) } catch {
-                    failure = error
-                    throw error
+        if direct {
+            do {
+                meta = try SnapshotBuilder.build(at: snapshot, descriptor: descriptor) { sink in
+                    do { try self.fill(sink) } catch {
+                        failure = error
+                        throw error
+                    }
                 }
+            } catch {
+                if let e = failure as? DemoWorldError { throw e }
+                if let failure { throw DemoWorldError(.internal, "generation failed: \(failure)") }
+                throw DemoWorldError(.output, "cannot build the snapshot: \(error)")
             }
-        } catch {
-            if let e = failure as? DemoWorldError { throw e }
-            if let failure { throw DemoWorldError(.internal, "generation failed: \(failure)") }
-            throw DemoWorldError(.output, "cannot build the snapshot: \(error)")
+        } else {
+            do { try fill(nil) } catch let e as DemoWorldError { throw e } catch {
+                throw DemoWorldError(.internal, "generation failed: \(error)")
+            }
+            meta = try throughHub(snapshot: snapshot, descriptor: descriptor)
         }
         var digestText = ""
         for t in ContentSchema.tables { digestText += "\(t.name):\(meta.tableDigests[t.name]?.sha256 ?? "")\n" }
@@ -191,36 +209,39 @@ struct WorldBuilder {
         ]
         for r in WatchReason.allCases { countList.append(("watchlist \(r.rawValue)", watchCounts[r, default: 0])) }
         for t in ContentSchema.tables { countList.append(("rows \(t.name)", Int(meta.tableDigests[t.name]?.rows ?? 0))) }
-        return DemoWorldReport(recipe: recipe, directory: directory, samples: samples, planted: planted, counts: countList,
-                               epcisFiles: epcisFiles, snapshotPath: snapshot, contentSHA256: content,
-                               publishedAt: publishedAt, expires: expires, seconds: 0)
+        var report = DemoWorldReport(recipe: recipe, directory: directory, samples: samples, planted: planted, counts: countList,
+                                     epcisFiles: epcisFiles, snapshotPath: snapshot, contentSHA256: content,
+                                     publishedAt: publishedAt, expires: expires, seconds: 0)
+        report.captureSeconds = captureSeconds
+        report.assembleSeconds = assembleSeconds
+        return report
     }
 
-    private mutating func fill(_ sink: ContentSink) throws {
-        try sink.add(KeyringDocument(json: keys.keyringJSON))
+    private mutating func fill(_ sink: ContentSink?) throws {
+        try sink?.add(KeyringDocument(json: keys.keyringJSON))
         for s in MasterData.series {
-            try sink.add(StampSeries(seriesID: s.id, name: s.name, description: s.description))
+            try sink?.add(StampSeries(seriesID: s.id, name: s.name, description: s.description))
             for (i, f) in s.features.enumerated() {
-                try sink.add(ChecklistFeature(seriesID: s.id, featureID: f.id, position: Int64(i + 1), name: f.name, level: f.level,
+                try sink?.add(ChecklistFeature(seriesID: s.id, featureID: f.id, position: Int64(i + 1), name: f.name, level: f.level,
                                               lookFor: f.lookFor, tool: f.tool))
             }
         }
-        for o in MasterData.operators { try sink.add(o.row) }
+        for o in MasterData.operators { try sink?.add(o.row) }
         for f in MasterData.facilities {
-            try sink.add(Facility(facilityID: f.id, operatorID: MasterData.operators[f.owner].id, name: f.name,
+            try sink?.add(Facility(facilityID: f.id, operatorID: MasterData.operators[f.owner].id, name: f.name,
                                   latitude: f.latitude, longitude: f.longitude, region: f.region))
-            for (m, name) in f.machines.enumerated() { try sink.add(Machine(machineID: f.machineIDs[m], facilityID: f.id, name: name)) }
+            for (m, name) in f.machines.enumerated() { try sink?.add(Machine(machineID: f.machineIDs[m], facilityID: f.id, name: name)) }
             // The world is complete: the cache holds every pack each plant made in the whole timeline.
-            try sink.add(CoverageWindow(facilityID: f.id, from: worldStart, to: worldEnd))
+            try sink?.add(CoverageWindow(facilityID: f.id, from: worldStart, to: worldEnd))
         }
-        for p in MasterData.products { try sink.add(Product(gtin: p.gtin, brand: p.brand, description: p.description)) }
+        for p in MasterData.products { try sink?.add(Product(gtin: p.gtin, brand: p.brand, description: p.description)) }
 
         let emitter = EventEmitter(sink: sink, directory: directory + "/epcis", creationDate: DemoTime.eventTime(publishedAt),
                                    end: worldEnd)
         for p in plan.pallets { try makePallet(p, sink: sink, emitter: emitter) }
         try emitter.finish()
         try addCounterfeits()
-        try addDashboard(sink)
+        if sink != nil { try addDashboard(sink) }
         counts["events"] = emitter.total
         eventCounts = emitter.counts
         epcisFiles = emitter.files.map { ("epcis/" + $0.name, $0.events) }
@@ -247,7 +268,7 @@ struct WorldBuilder {
         var samplePacks: [Int: DemoSample.Kind] = [:]
     }
 
-    mutating func makePallet(_ p: WorldPlan.Pallet, sink: ContentSink, emitter: EventEmitter) throws {
+    mutating func makePallet(_ p: WorldPlan.Pallet, sink: ContentSink?, emitter: EventEmitter) throws {
         var rng = DemoRandom(seed: recipe.seed, stream: Stream.pallet + UInt64(p.index) + (1 << 48))
         let f = MasterData.facilities[p.facility]
         let owner = MasterData.operators[f.owner]
@@ -467,7 +488,7 @@ struct WorldBuilder {
     // MARK: Cases
 
     mutating func makeCase(_ p: WorldPlan.Pallet, _ c: Int, start: Int64, palletID: String, tl: Timeline,
-                           rng: inout DemoRandom, sink: ContentSink, emitter: EventEmitter) throws -> String {
+                           rng: inout DemoRandom, sink: ContentSink?, emitter: EventEmitter) throws -> String {
         let f = MasterData.facilities[p.facility]
         let m = (c + p.index) % f.machines.count
         let machineID = f.machineIDs[m]
@@ -501,10 +522,10 @@ struct WorldBuilder {
                 uids.append(u)
                 sgtins.append(sgtin)
                 cartonPacks.append(sgtin)
-                try sink.add(Pack(uid: u, gtin: product, facilityID: f.id, machineID: machineID, manufactured: t, market: market,
+                try sink?.add(Pack(uid: u, gtin: product, facilityID: f.id, machineID: machineID, manufactured: t, market: market,
                                   seriesID: series))
                 let cartonPacked = start + Int64(first + DemoWorldRecipe.packsPerCarton - 1) * Self.packInterval + 20
-                try sink.add(AggregationLink(childID: u, parentID: cartonID, childLevel: .pack, parentLevel: .carton, time: cartonPacked))
+                try sink?.add(AggregationLink(childID: u, parentID: cartonID, childLevel: .pack, parentLevel: .carton, time: cartonPacked))
                 if let w = watch(p, c, ct, tl: tl) { try addWatch(WatchlistEntry(uid: u, reason: w.0, since: w.1, note: w.2), sink: sink) }
                 if let kind = tl.samplePacks[n] {
                     if kind == .clone {
@@ -527,7 +548,7 @@ struct WorldBuilder {
                 // ~130 bytes per pack, a third of a national snapshot's index). The body lists them.
                 ids: [.init(cartonID, .parent)],
                 bizStep: "packing", disposition: "in_progress", readPoint: f.machineSGLN(m), bizLocation: f.sgln))
-            try sink.add(AggregationLink(childID: cartonID, parentID: caseID, childLevel: .carton, parentLevel: .case, time: packed))
+            try sink?.add(AggregationLink(childID: cartonID, parentID: caseID, childLevel: .carton, parentLevel: .case, time: packed))
         }
         applied[f.stampOperator][month] += DemoWorldRecipe.packsPerCase
         counts["packs", default: 0] += DemoWorldRecipe.packsPerCase
@@ -564,7 +585,7 @@ struct WorldBuilder {
             bizStep: "packing", disposition: "in_progress", readPoint: f.machineSGLN(m), bizLocation: f.sgln), .packing))
         try emitter.emit(batch: batch)
         if !tl.unpacked {
-            try sink.add(AggregationLink(childID: caseID, parentID: palletID, childLevel: .case, parentLevel: .pallet, time: tl.packed))
+            try sink?.add(AggregationLink(childID: caseID, parentID: palletID, childLevel: .case, parentLevel: .pallet, time: tl.packed))
         }
         if c == 0 { firstCaseCartons = cartonIDs }
         _ = rng.next()
@@ -583,8 +604,8 @@ struct WorldBuilder {
         return nil
     }
 
-    mutating func addWatch(_ e: WatchlistEntry, sink: ContentSink) throws {
-        try sink.add(e)
+    mutating func addWatch(_ e: WatchlistEntry, sink: ContentSink?) throws {
+        try sink?.add(e)
         watchCounts[e.reason, default: 0] += 1
     }
 
@@ -737,19 +758,19 @@ struct WorldBuilder {
                 code: forgedCode, uid: payload.uid, market: "MZ", verdict: .counterfeit, reasons: ["signature-invalid"], watchlist: nil,
                 inCache: true, chain: chain, claimedFacility: payload.facility, claimedManufactured: payload.manufactured))
         case .clone:
-            s.description = "clone: genuine code seen in Maputo and in Pemba the same day, \(made); expect genuine, watchlist clone"
+            s.description = "clone: genuine code seen in Maputo and in Pemba the same day, \(made); expect suspect (watchlist-clone) on the cache; genuine on the keyring alone"
             s.watchlist = .clone
         case .stolen:
-            s.description = "stolen: pack from the pallet stolen near Caia, \(made); expect genuine, watchlist stolen"
+            s.description = "stolen: pack from the pallet stolen near Caia, \(made); expect suspect (watchlist-stolen) on the cache; genuine on the keyring alone"
             s.watchlist = .stolen
         case .recalled:
-            s.description = "recalled: pack from the recalled case (RCL-2026-0031), \(made); expect genuine, watchlist recalled"
+            s.description = "recalled: pack from the recalled case (RCL-2026-0031), \(made); expect suspect (watchlist-recalled) on the cache; genuine on the keyring alone"
             s.watchlist = .recalled
         case .destroyed:
-            s.description = "destroyed: pack from a carton destroyed under recall RCL-2026-0031 (its stamp should no longer exist), \(made); expect genuine, watchlist destroyed"
+            s.description = "destroyed: pack from a carton destroyed under recall RCL-2026-0031 (its stamp should no longer exist), \(made); expect suspect (watchlist-destroyed) on the cache; genuine on the keyring alone"
             s.watchlist = .destroyed
         case .seized:
-            s.description = "seized: pack from the case seized at Machipanda (AT-SEIZ-2026-0012), \(made); expect genuine, watchlist seized"
+            s.description = "seized: pack from the case seized at Machipanda (AT-SEIZ-2026-0012), \(made); expect suspect (watchlist-seized) on the cache; genuine on the keyring alone"
             s.watchlist = .seized
         default:
             break
@@ -798,7 +819,7 @@ struct WorldBuilder {
         let revoked = try minter.mint(afterRevocation, signer: keys.compromised)
         samples.append(DemoSample(
             kind: .revokedKey,
-            description: "revoked key: invented UID signed with authority key 2 after its revocation on 2026-09-15 (\(importProduct.name), claims \(plant.name)); expect suspect (signer-key-revoked); the cache covers that plant and month and has no such pack",
+            description: "revoked key: invented UID signed with authority key 2 after its revocation on 2026-09-15 (\(importProduct.name), claims \(plant.name)); expect suspect (signer-key-revoked; on the cache also never-reported: it covers that plant and month and has no such pack)",
             code: revoked, uid: afterRevocation.uid, market: "MZ", verdict: .suspect, reasons: ["signer-key-revoked"],
             watchlist: nil, inCache: false, chain: [], claimedFacility: plant.id, claimedManufactured: october))
         planted.append(PlantedCase(
@@ -833,7 +854,7 @@ struct WorldBuilder {
 
     static let stampFeeMZN = 0.5
 
-    mutating func addDashboard(_ sink: ContentSink) throws {
+    mutating func addDashboard(_ sink: ContentSink?) throws {
         var ordered = Array(repeating: Array(repeating: 0, count: plan.months), count: MasterData.operators.count)
         for o in orders { ordered[o.operator][o.month] += o.quantity }
         var total: [String: Double] = [:]
@@ -842,14 +863,14 @@ struct WorldBuilder {
                 let month = "\(WorldPlan.year)-\(DemoTime.pad(plan.startMonth + m, 2))"
                 let figures = [("stamps_ordered", ordered[o][m]), ("stamps_applied", applied[o][m]), ("stamps_seen", seen[o][m])]
                 for (metric, value) in figures {
-                    try sink.add(DashboardFigure(operatorID: op.id, month: month, metric: metric, value: Double(value)))
+                    try sink?.add(DashboardFigure(operatorID: op.id, month: month, metric: metric, value: Double(value)))
                     total[month + "|" + metric, default: 0] += Double(value)
                 }
             }
         }
         for key in total.keys.sorted() {
             let parts = key.split(separator: "|")
-            try sink.add(DashboardFigure(operatorID: "*", month: String(parts[0]), metric: String(parts[1]), value: total[key]!))
+            try sink?.add(DashboardFigure(operatorID: "*", month: String(parts[0]), metric: String(parts[1]), value: total[key]!))
         }
     }
 

@@ -70,6 +70,9 @@ public struct DemoWorldReport: Sendable {
     public var expires: Int64
     /// Wall-clock seconds the generation took (not written to world.json, which is deterministic).
     public var seconds: Double
+    /// Time spent capturing the documents into the hub, and assembling the snapshot from it (0 on the direct path).
+    public var captureSeconds: Double = 0
+    public var assembleSeconds: Double = 0
 
     public func count(_ name: String) -> Int { counts.first { $0.name == name }?.value ?? 0 }
 }

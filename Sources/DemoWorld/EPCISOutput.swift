@@ -131,14 +131,14 @@ struct EventDraft: Sendable {
 /// can never publish an event the capture would refuse), named by its CBV 2.0 event hash, appended
 /// to its document, and written to the snapshot with its ids.
 final class EventEmitter {
-    let sink: ContentSink
+    let sink: ContentSink?
     let end: Int64
     private var writers: [DocumentKind: EPCISDocumentWriter] = [:]
     /// Events by type and bizStep, e.g. `ObjectEvent shipping`.
     private(set) var counts: [String: Int] = [:]
     private(set) var total = 0
 
-    init(sink: ContentSink, directory: String, creationDate: String, end: Int64) {
+    init(sink: ContentSink?, directory: String, creationDate: String, end: Int64) {
         self.sink = sink
         self.end = end
         for kind in DocumentKind.allCases {
@@ -198,10 +198,12 @@ final class EventEmitter {
         try writers[kind]!.append(bytes)
         // The cached body is the event on its own with the document's @context, so a console can read
         // its `sw:` members and recompute its hash without the document.
-        var body = "{\"@context\":" + DemoEPCIS.contextText + ","
-        body += String(decoding: bytes.dropFirst(), as: UTF8.self)
-        try sink.add(CachedEvent(eventID: eventID, type: d.type, time: d.time, bizStep: d.bizStep, disposition: d.disposition,
+        if let sink {
+            var body = "{\"@context\":" + DemoEPCIS.contextText + ","
+            body += String(decoding: bytes.dropFirst(), as: UTF8.self)
+            try sink.add(CachedEvent(eventID: eventID, type: d.type, time: d.time, bizStep: d.bizStep, disposition: d.disposition,
                                  readPoint: d.readPoint, bizLocation: d.bizLocation, body: body, ids: d.ids))
+        }
         counts[d.type + (d.bizStep.map { " " + $0 } ?? ""), default: 0] += 1
         total += 1
     }

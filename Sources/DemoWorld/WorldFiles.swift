@@ -61,10 +61,12 @@ enum WorldFiles {
         var out = """
             # Stampwatch demo world, seed \(report.recipe.seed), scale \(report.recipe.scale.rawValue): sample stamp codes.
             # DEMO KEYS NOT FOR ENFORCEMENT. Each code is on its own line after a comment saying what it is and the
-            # verdict to expect when verified with the world's keyring and --market MZ:
+            # verdict to expect with --market MZ. On the demo cache (`make run`, or after `stampwatch cache update`):
+            #   grep -v '^#' samples.txt | stampwatch verify --market MZ
+            # the cache's rules apply: watchlisted and never-reported UIDs are suspect. With the keyring alone
             #   grep -v '^#' samples.txt | stampwatch verify --keyring issuer/keyring.json --market MZ
-            # A code starts with TS1: and runs to the end of its line; spaces inside a code are part of it.
-            # The watchlist, clone and provenance findings come from the cache (cache/MZ/snapshot.sqlite).
+            # only the code is judged. A code starts with TS1: and runs to the end of its line; spaces inside a
+            # code are part of it. The watchlist, clone and provenance findings come from cache/MZ/snapshot.sqlite.
 
             """
         for s in ordered(report.samples) {

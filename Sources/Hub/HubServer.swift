@@ -140,10 +140,7 @@ public struct HubServer: Sendable {
                              detail: "\(e.issues.count) problem\(e.issues.count == 1 ? "" : "s") found", errors: errors)
         case .success(let d): document = d
         }
-        let events = document.events.enumerated().map { i, e in
-            let hash = EventHash.hashID(e)
-            return CapturedEvent(index: i, type: e.type.name, eventID: e.eventID ?? hash, hashed: e.eventID == nil, contentHash: hash)
-        }
+        let events = EPCISCapture.prepare(document)
         let outcome = try await store.capture(clientID: client.deviceID, document: body, events: events, now: now())
         let list: [JSONValue] = outcome.events.map { e, status in
             ["index": .integer(Int64(e.index)), "type": .string(e.type), "eventID": .string(e.eventID), "hashed": .bool(e.hashed),

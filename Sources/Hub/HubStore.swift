@@ -1,3 +1,4 @@
+import CacheAssembly
 import Foundation
 
 /// What a device may do at the hub.
@@ -58,15 +59,20 @@ public struct CapturedEvent: Sendable, Equatable {
     /// The CBV 2.0 hash ID of the content: the same eventID with another hash is a conflict.
     public var contentHash: String
 
-    public init(index: Int, type: String, eventID: String, hashed: Bool, contentHash: String) {
+    /// What the cache needs from the event in queryable form (columns, per-EPC index, body); stored with it.
+    public var summary: EventSummary?
+
+    public init(index: Int, type: String, eventID: String, hashed: Bool, contentHash: String, summary: EventSummary? = nil) {
         self.index = index; self.type = type; self.eventID = eventID; self.hashed = hashed; self.contentHash = contentHash
+        self.summary = summary
     }
 }
 
 /// What a capture did.
 public struct CaptureOutcome: Sendable, Equatable {
     public var captureID: String
-    /// True when the same document (same bytes) was captured before: nothing new was stored.
+    /// True when nothing new was stored: the same document (same bytes) was captured before, or every one of
+    /// its events was (the document is then not kept again either).
     public var repeated: Bool
     /// Per event: "stored", or "duplicate" when an identical event was already captured.
     public var events: [(event: CapturedEvent, status: String)]

@@ -113,6 +113,9 @@ public final class SQLiteHubStore: HubStore, @unchecked Sendable {
                   BEGIN SELECT RAISE(ABORT, 'a captured document cannot be deleted'); END;
                 """)
         }
+        m.registerMigration("v2-epcis: queryable EPCIS events (per-EPC index, columns, body) and master data") { db in
+            try HubEventStorage.migrate(db)
+        }
         return m
     }
 
@@ -332,40 +335,52 @@ public final class SQLiteHubStore: HubStore, @unchecked Sendable {
     public func capture(clientID: String, document: [UInt8], events: [CapturedEvent], now: Int64) async throws -> CaptureOutcome {
         let sha = Hex.encode(SHA256.hash(document))
         let newID = UUID().uuidString.lowercased()
-        return try await write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT capture_id FROM capture WHERE sha256 = ?", arguments: [sha]) {
-                return CaptureOutcome(captureID: existing, repeated: true, events: events.map { ($0, "duplicate") })
-            }
-            var out: [(CapturedEvent, String)] = []
-            var toInsert: [CapturedEvent] = []
-            var seen: [String: String] = [:]
-            for e in events {
-                if let h = seen[e.eventID] {
-                    guard h == e.contentHash else {
-                        throw HubStoreError.conflict("event \(e.index): eventID \(e.eventID) appears twice in the document with different content")
-                    }
-                    out.append((e, "duplicate"))
-                    continue
-                }
-                seen[e.eventID] = e.contentHash
-                if let h = try String.fetchOne(db, sql: "SELECT content_hash FROM epcis_event WHERE event_id = ?", arguments: [e.eventID]) {
-                    guard h == e.contentHash else {
-                        throw HubStoreError.conflict("event \(e.index): eventID \(e.eventID) was captured before with different content")
-                    }
-                    out.append((e, "duplicate"))
-                } else {
-                    toInsert.append(e)
-                    out.append((e, "stored"))
-                }
-            }
-            try db.execute(sql: "INSERT INTO capture (capture_id, client_id, sha256, document, received_at, event_count) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [newID, clientID, sha, Data(document), now, events.count])
-            for e in toInsert {
-                try db.execute(sql: "INSERT INTO epcis_event (event_id, content_hash, capture_id, event_index, type) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [e.eventID, e.contentHash, newID, e.index, e.type])
-            }
-            return CaptureOutcome(captureID: newID, repeated: false, events: out)
+        return try await write { db in try Self.storeCapture(db, clientID: clientID, document: document, sha: sha, newID: newID, events: events, now: now) }
+    }
+
+    /// `capture` for the command line (`stampwatch-hub capture`): the same transaction and rules, synchronously.
+    public func captureSync(clientID: String, document: [UInt8], events: [CapturedEvent], now: Int64) throws -> CaptureOutcome {
+        let sha = Hex.encode(SHA256.hash(document))
+        let newID = UUID().uuidString.lowercased()
+        return try writeSync { db in try Self.storeCapture(db, clientID: clientID, document: document, sha: sha, newID: newID, events: events, now: now) }
+    }
+
+    static func storeCapture(_ db: Database, clientID: String, document: [UInt8], sha: String, newID: String, events: [CapturedEvent],
+                             now: Int64) throws -> CaptureOutcome {
+        if let existing = try String.fetchOne(db, sql: "SELECT capture_id FROM capture WHERE sha256 = ?", arguments: [sha]) {
+            return CaptureOutcome(captureID: existing, repeated: true, events: events.map { ($0, "duplicate") })
         }
+        var out: [(CapturedEvent, String)] = []
+        var toInsert: [CapturedEvent] = []
+        var seen: [String: String] = [:]
+        for e in events {
+            if let h = seen[e.eventID] {
+                guard h == e.contentHash else {
+                    throw HubStoreError.conflict("event \(e.index): eventID \(e.eventID) appears twice in the document with different content")
+                }
+                out.append((e, "duplicate"))
+                continue
+            }
+            seen[e.eventID] = e.contentHash
+            if let h = try String.fetchOne(db.cachedStatement(sql: "SELECT content_hash FROM epcis_event WHERE event_id = ?"), arguments: [e.eventID]) {
+                guard h == e.contentHash else {
+                    throw HubStoreError.conflict("event \(e.index): eventID \(e.eventID) was captured before with different content")
+                }
+                out.append((e, "duplicate"))
+            } else {
+                toInsert.append(e)
+                out.append((e, "stored"))
+            }
+        }
+        if toInsert.isEmpty, let first = events.first,
+           let earlier = try String.fetchOne(db, sql: "SELECT capture_id FROM epcis_event WHERE event_id = ?", arguments: [first.eventID]) {
+            // Every event is known already: nothing new is stored, not even the document.
+            return CaptureOutcome(captureID: earlier, repeated: true, events: out)
+        }
+        try db.execute(sql: "INSERT INTO capture (capture_id, client_id, sha256, document, received_at, event_count) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [newID, clientID, sha, Data(document), now, events.count])
+        for e in toInsert { try HubEventStorage.insert(db, e, captureID: newID) }
+        return CaptureOutcome(captureID: newID, repeated: false, events: out)
     }
 
     public func checkHealth() async throws {
@@ -398,7 +413,7 @@ public final class SQLiteHubStore: HubStore, @unchecked Sendable {
     public func counts() throws -> [String: Int] {
         try readSync { db in
             var out: [String: Int] = [:]
-            for t in ["device", "record", "refused_record", "receipt", "capture", "epcis_event", "nonce"] {
+            for t in ["device", "record", "refused_record", "receipt", "capture", "epcis_event", "epcis_event_epc", "nonce", "master_data"] {
                 out[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? 0
             }
             return out

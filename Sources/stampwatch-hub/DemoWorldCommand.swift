@@ -12,7 +12,8 @@ struct DemoWorldCommand: ParsableCommand {
         first customers and shops, and planted cases for an inspector to find (a diverted pallet, a cloned \
         code, a recalled batch, a stolen shipment, seized goods, counterfeit codes). Deterministic: the same \
         seed and scale give the same world, byte for byte. DIR gets issuer/ (DEMO KEYS NOT FOR ENFORCEMENT), \
-        epcis/*.json, cache/MZ/snapshot.sqlite, samples.txt and world.json. An existing DIR is replaced only \
+        epcis/*.json, master-data.json, hub/hub.sqlite (the documents and master data captured into a hub database), \
+        cache/MZ/snapshot.sqlite (assembled from that hub by CacheAssembly, as `cache build` does), samples.txt and world.json. An existing DIR is replaced only \
         when it is empty or holds a demo world (or with --force); when it already holds this recipe's world, \
         nothing is done.
         """)
@@ -62,6 +63,11 @@ struct DemoWorldCommand: ParsableCommand {
                     print("demo world seed \(r.seed), scale \(r.scale.rawValue): \(report.count("packs")) packs, "
                           + "\(report.count("events")) events, \(report.samples.count) sample codes in "
                           + String(format: "%.1f s", report.seconds))
+                    if report.captureSeconds > 0 {
+                        print(String(format: "  hub       %@/hub/hub.sqlite: %d events captured in %.1f s (%.0f events/s), snapshot assembled in %.1f s",
+                                     out, report.count("events"), report.captureSeconds, Double(report.count("events")) / report.captureSeconds,
+                                     report.assembleSeconds))
+                    }
                     print("  keys      \(out)/issuer/ (DEMO KEYS NOT FOR ENFORCEMENT)")
                     print("  snapshot  \(out)/cache/MZ/snapshot.sqlite (content sha256 \(report.contentSHA256.prefix(16))…)")
                     print("  EPCIS     \(out)/epcis/ (\(report.epcisFiles.count) documents)")

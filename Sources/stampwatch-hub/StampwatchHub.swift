@@ -8,7 +8,7 @@ struct StampwatchHub: ParsableCommand {
         abstract: "Reference central server for Stampwatch: the HTTP API, issuer keys, minting, EPCIS capture, the signed cache.",
         discussion: "Exit codes follow sysexits: 64 usage, 65 bad data, 66 missing input, 73 cannot create, 74 I/O error.",
         version: "0.1.0",
-        subcommands: [Keys.self, Mint.self, Capture.self, CacheFiles.self, Publish.self, Serve.self, Devices.self, DemoWorldCommand.self]
+        subcommands: [Keys.self, Mint.self, Capture.self, MasterDataCommand.self, CacheFiles.self, Publish.self, Serve.self, Devices.self, DemoWorldCommand.self]
     )
 }
 
