@@ -12,7 +12,7 @@ struct Stampwatch: ParsableCommand {
         69 unavailable, 78 configuration.
         """,
         version: "0.1.0",
-        subcommands: [Verify.self, Cache.self, Device.self, Doctor.self]
+        subcommands: [Verify.self, Cache.self, Device.self, SyncCommand.self, Doctor.self]
     )
 
     func run() throws {
