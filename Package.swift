@@ -115,7 +115,7 @@ let package = Package(
         ]),
         .testTarget(name: "SyncTests", dependencies: [
             "Sync", "DeviceAuth", "Hub", "FieldStore", "StampCrypto", "StrictJSON", "HTTP", "stampwatch", "stampwatch-hub",
-            "fieldstore-crash-helper",
+            "fieldstore-crash-helper", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DemoWorldTests", dependencies: [
             "DemoWorld", "StampCodes", "StampCrypto", "StrictJSON", "EPCIS", "FieldStore",

@@ -52,6 +52,8 @@ public final class SyncEngine: @unchecked Sendable {
     private var lastRun: RunSummary?
     /// When the next run is due (this process's own runs, with sub-second backoff precision).
     private var nextRunAt: Double?
+    /// When this process last ran the cache refresh.
+    var lastRefreshAt: Double?
 
     /// - Parameters:
     ///   - hubKey: loads the hub receipt key from the signed cache (called each run: a cache refresh may bring it).
@@ -160,6 +162,7 @@ private struct Run {
         do { key = try engine.hubKey() } catch { return fail(.refused, error.message, retryAfter: nil) }
         if key == nil, engine.settings.cacheRefresh, let refresh = engine.cacheRefresh {
             let r = refresh()
+            engine.lastRefreshAt = engine.now()
             refreshed = true
             summary.cacheRefresh = r.message
             summary.cacheRefreshFailed = !r.ok
@@ -191,8 +194,10 @@ private struct Run {
         nextRunAt = engine.now() + engine.settings.interval
         if summary.batchesSent > 0 || state.link == .unknown { state.link = .up }
         engine.setLive(state.link, nil)
-        if engine.settings.cacheRefresh, !refreshed, let refresh = engine.cacheRefresh {
+        let refreshDue = summary.batchesSent > 0 || engine.lastRefreshAt.map { engine.now() - $0 >= engine.settings.cacheRefreshInterval } ?? true
+        if engine.settings.cacheRefresh, !refreshed, refreshDue, let refresh = engine.cacheRefresh {
             let r = refresh()
+            engine.lastRefreshAt = engine.now()
             summary.cacheRefresh = r.message
             summary.cacheRefreshFailed = !r.ok
         }

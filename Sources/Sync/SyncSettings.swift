@@ -23,6 +23,8 @@ public struct SyncSettings: Sendable, Equatable {
     public var stallSeconds: Double = 30
     /// Run the signed-cache refresh after a successful upload.
     public var cacheRefresh = true
+    /// After a run that uploaded nothing, refresh only if the last refresh (in this process) is older than this.
+    public var cacheRefreshInterval: Double = 900
     /// Delete inspections once acknowledged (default: keep them, marked acknowledged, as the officer's record).
     public var deleteAcknowledged = false
 

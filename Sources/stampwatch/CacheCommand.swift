@@ -213,6 +213,8 @@ struct CacheRefresh {
     var allowInsecureLoopback: Bool
     /// Pin and CA for an https source.
     var tls = TLSOptions()
+    /// Timeouts and limits to start from (sync passes its own, so a stalled link cannot hold a run for long).
+    var transfer = TransferOptions()
     /// Signs target requests (the hub serves targets only to enrolled consoles unless it runs with --public-tuf-targets).
     var signer: DeviceRequestSigner?
     /// No progress lines on stderr (the console's full-screen UI).
@@ -228,7 +230,7 @@ struct CacheRefresh {
     }
 
     var options: TransferOptions {
-        var options = TransferOptions()
+        var options = transfer
         options.allowInsecureLoopback = allowInsecureLoopback
         options.tls = tls
         return options

@@ -134,6 +134,7 @@ struct SyncCommand: ParsableCommand {
         var refresh = CacheRefresh(from: endpoint.tufURL, region: region, allowInsecureLoopback: settings.allowInsecureLoopback)
         refresh.signer = signer
         refresh.tls = endpoint.options.tls
+        refresh.transfer = endpoint.options
         let refreshJob = refresh
         let engine = SyncEngine(store: store, paths: paths, deviceID: identity.deviceID,
                                 transport: HTTPUploadTransport(endpoint: endpoint, signer: signer), settings: settings,
