@@ -1,7 +1,7 @@
 import DeviceAuth
 @testable import FieldStore
 import Foundation
-import Hub
+@testable import Hub
 import StampCrypto
 import StrictJSON
 import XCTest
@@ -227,5 +227,18 @@ final class ConfigFileTests: XCTestCase {
                 XCTAssertTrue(f.description.contains(words), "\(f)")
             }
         }
+    }
+}
+
+final class HubReceiptCompressionTests: XCTestCase {
+    func testAcceptEncodingIsReadAsRFC9110Says() {
+        XCTAssertTrue(HubServer.acceptsGzip("gzip"))
+        XCTAssertTrue(HubServer.acceptsGzip("deflate, gzip;q=0.5, br"))
+        XCTAssertTrue(HubServer.acceptsGzip("*"))
+        XCTAssertTrue(HubServer.acceptsGzip("X-GZIP"))
+        XCTAssertFalse(HubServer.acceptsGzip(nil))
+        XCTAssertFalse(HubServer.acceptsGzip("identity"))
+        XCTAssertFalse(HubServer.acceptsGzip("gzip;q=0"))
+        XCTAssertFalse(HubServer.acceptsGzip("br, deflate"))
     }
 }

@@ -1,3 +1,4 @@
+import DeviceAuth
 import FieldStore
 import Foundation
 import HTTP
@@ -45,6 +46,17 @@ final class LiveHubTests: XCTestCase {
         XCTAssertLessThan(j["run"]!["bytes_sent"]!.integerValue!, j["run"]!["json_bytes"]!.integerValue! / 3, "gzip on the wire")
         try assertSameRecords(world, count: 450)
         XCTAssertEqual(try world.hubCount("refused_record"), 0)
+        // Receipts travel gzip-compressed when the console accepts it (libcurl decodes them), and verify as sent.
+        let identity = try XCTUnwrap(try DeviceIdentity.load(SyncPaths(store: world.store)))
+        let url = world.hubURL + "/v1/devices/console-1/receipt?from_seq=1&limit=450"
+        var options = TransferOptions()
+        options.allowInsecureLoopback = true
+        let receipt = try HTTPClient().send(HTTPRequest(url: url, headers: try DeviceRequestSigner(deviceID: "console-1", key: identity.key).headers(forGet: url),
+                                                        options: options))
+        XCTAssertEqual(receipt.status, 200)
+        XCTAssertEqual(receipt.headers["Content-Encoding"], "gzip")
+        let hubKey = try XCTUnwrap(try HubReceiptKey.load(SyncPaths(store: world.store)))
+        XCTAssertEqual(try ReceiptVerifier.verify(receipt.body, hubKey: hubKey).records.count, 450)
         // Plain lines without a terminal.
         try world.record(3)
         let text = try world.console(["sync", "--once"])

@@ -26,6 +26,7 @@ Only the standard library is used.
 """
 import argparse
 import asyncio
+import gzip
 import json
 import random
 import socket
@@ -221,15 +222,22 @@ def reset(writer):
 
 
 def forge(response):
-    """Flips one hex digit of the first receipt signature ("sig":"…"), keeping the length."""
+    """Flips one hex digit of the receipt's signature ("sig":"…"), decoding and re-encoding a gzip body."""
+    split = response.find(b"\r\n\r\n") + 4
+    head, body = response[:split], response[split:]
+    gzipped = b"content-encoding: gzip" in head.lower()
+    if gzipped:
+        body = gzip.decompress(body)
     key = b'"sig":"'
-    i = response.find(key)
+    i = body.find(key)
     if i < 0:
         return response
     j = i + len(key)
-    digit = response[j:j + 1]
-    repl = b"0" if digit != b"0" else b"1"
-    return response[:j] + repl + response[j + 1:]
+    body = body[:j] + (b"0" if body[j:j + 1] != b"0" else b"1") + body[j + 1:]
+    if gzipped:
+        body = gzip.compress(body)
+    lines = [l for l in head.decode("latin-1").split("\r\n") if l and not l.lower().startswith("content-length:")]
+    return ("\r\n".join(lines) + f"\r\nContent-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
 
 
 def parse_faults(spec):
