@@ -114,6 +114,7 @@ public final class SyncEngine: @unchecked Sendable {
         guard let fileLock = FileLock(path: paths.dataDirectory + "/sync.lock") else {
             var s = status()
             s.lastError = "another sync is running on this console; it will send the records"
+            s.lastRun = nil
             return s
         }
         defer { fileLock.release() }

@@ -219,6 +219,8 @@ struct CacheRefresh {
     var signer: DeviceRequestSigner?
     /// No progress lines on stderr (the console's full-screen UI).
     var quiet = false
+    /// The field store to apply to (nil: open the device's).
+    var store: FieldStore?
 
     init(from: String, root: String? = nil, region: String, allowInsecureLoopback: Bool) {
         self.from = from; self.root = root; self.region = region; self.allowInsecureLoopback = allowInsecureLoopback
@@ -245,7 +247,8 @@ struct CacheRefresh {
 
     /// Returns the line to print on success.
     func run() throws(CommandFailure) -> String {
-        let store = try Cache.openStore(create: true)!
+        let store: FieldStore
+        if let given = self.store { store = given } else { store = try Cache.openStore(create: true)! }
         let metaDir = DevicePaths.tufMetadata
         do {
             try FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)

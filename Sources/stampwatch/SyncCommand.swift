@@ -135,6 +135,7 @@ struct SyncCommand: ParsableCommand {
         refresh.signer = signer
         refresh.tls = endpoint.options.tls
         refresh.transfer = endpoint.options
+        refresh.store = store
         let refreshJob = refresh
         let engine = SyncEngine(store: store, paths: paths, deviceID: identity.deviceID,
                                 transport: HTTPUploadTransport(endpoint: endpoint, signer: signer), settings: settings,
@@ -161,7 +162,7 @@ struct SyncCommand: ParsableCommand {
 
     /// nil: success.
     static func exitCode(_ s: SyncStatus) -> SysExit? {
-        guard let run = s.lastRun else { return .software }
+        guard let run = s.lastRun else { return .tempFail }   // another sync held the lock
         if run.completed { return nil }
         if !s.hasHubKey { return .config }
         switch s.link {

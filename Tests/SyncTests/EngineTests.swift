@@ -192,4 +192,17 @@ final class EngineTests: XCTestCase {
         XCTAssertNotNil(try f.store.inspection(uuids[0]), "not named: kept")
         XCTAssertNil(try f.store.inspection(uuids[1]))
     }
+
+    func testOneRunAtATimeAcrossProcesses() throws {
+        let f = try Fixture(count: 2)
+        let fd = open(f.paths.dataDirectory + "/sync.lock", O_RDWR | O_CREAT, 0o644)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0, "the test holds the lock, as another process would")
+        let s = f.engine().runOnce()
+        XCTAssertNil(s.lastRun)
+        XCTAssertTrue(s.lastError?.contains("another sync is running") ?? false)
+        XCTAssertTrue(f.hub.sentRequests.isEmpty)
+        flock(fd, LOCK_UN)
+        close(fd)
+        XCTAssertEqual(f.engine().runOnce().acknowledged, 2)
+    }
 }

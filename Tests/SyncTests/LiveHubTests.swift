@@ -107,6 +107,23 @@ final class LiveHubTests: XCTestCase {
         XCTAssertTrue(notEnrolled.err.contains("not enrolled"), notEnrolled.err)
     }
 
+    func testAnEnrolmentWhoseAnswerWasLostFinishesWhenRunAgain() throws {
+        let world = try LiveWorld()
+        try world.startHub()
+        let token = try world.token()
+        let proxy = try FaultProxy(upstream: world.port, faults: "drop_after_send=1")
+        let lost = try world.console(["device", "enrol", "--hub", proxy.url, "--token", token, "--allow-insecure-loopback"])
+        XCTAssertEqual(lost.status, 69, lost.err)
+        XCTAssertTrue(lost.err.contains("run the same command again"), lost.err)
+        proxy.faults("pass=1")
+        let again = try world.console(["device", "enrol", "--hub", proxy.url, "--token", token, "--allow-insecure-loopback"])
+        XCTAssertEqual(again.status, 0, "the hub took the key the first time; the console finds out: \(again.err)")
+        let identity = try XCTUnwrap(try DeviceIdentity.load(SyncPaths(store: world.store)))
+        let listed = try world.check(runTool(Bin.hub, ["devices", "list", "--data", world.hubData, "--json"])).out
+        XCTAssertTrue(listed.contains("\"state\":\"active\""), listed)
+        XCTAssertEqual(identity.deviceID, "console-1")
+    }
+
     func testARevokedDeviceKeepsItsRecords() throws {
         let world = try LiveWorld()
         try world.startHub()
