@@ -59,6 +59,7 @@ bench: build
 	@scripts/bench.sh
 	@scripts/bench-cache.sh
 	@scripts/bench-sync.sh
+	@scripts/bench-console.sh
 
 completions: build
 	@mkdir -p .build/completions

@@ -65,7 +65,9 @@ let package = Package(
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI"]),
 
         // The console's screens on TerminalUI: scan, verdict, session list, status bar, help.
-        .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto"]),
+        // Provenance chains, FCTC items (a)-(j) with their sources, and the verdict rules that need the cache.
+        .target(name: "Provenance", dependencies: ["FieldStore", "EPCIS", "StampCodes", "StrictJSON"]),
+        .target(name: "Console", dependencies: ["TerminalUI", "StampCodes", "FieldStore", "StampCrypto", "Provenance"]),
 
         // What a device and the hub both speak: RFC 9421 request signatures, signed receipts, gzip bodies.
         .target(name: "DeviceAuth", dependencies: ["StrictJSON", "StampCrypto", "CZlib"]),
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "stampwatch",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl", "Sync",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl", "Provenance", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -122,7 +124,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "tui-demo"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "stampwatch", "TerminalUI", "StampCodes", "StampCrypto", "Encoding", "FieldStore", "Provenance", "DemoWorld"]),
         .testTarget(name: "TUFRepositoryTests", dependencies: ["TUFRepository", "TUFClient", "StrictJSON", "StampCrypto"]),
         .testTarget(name: "FieldStoreTests", dependencies: [
             "FieldStore", "StampCodes", "StrictJSON", "StampCrypto", "fieldstore-crash-helper",
@@ -132,6 +134,9 @@ let package = Package(
         .testTarget(name: "StampCryptoTests", dependencies: ["StampCrypto"]),
         .testTarget(name: "StampCodesTests", dependencies: ["StampCodes", "Encoding", "StampCrypto", "StrictJSON"]),
         // Runs the built executables (and the independent Python implementation) as subprocesses.
+        .testTarget(name: "ProvenanceTests", dependencies: [
+            "Provenance", "FieldStore", "EPCIS", "StampCodes", "StrictJSON", "DemoWorld", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "StampwatchCLITests", dependencies: ["stampwatch", "stampwatch-hub", "tuf-conformance-client"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,5 @@
+import FieldStore
+import Provenance
 import StampCodes
 
 /// How fresh the offline cache is, as the status bar and the result panel say it.
@@ -6,30 +8,111 @@ public enum CacheFreshness: String, Sendable, Equatable {
     case noCache = "no cache"
 }
 
-/// What the console shows about the offline cache: freshness, version and age (nil values: unknown).
+/// The last cache update attempt, as the cache & sync screen shows it.
+public struct CacheUpdateSummary: Sendable, Equatable {
+    /// `succeeded`, `failed`, `interrupted` or `in-progress`.
+    public var state: String
+    /// What was being applied (`snapshot v42 (region MZ)`).
+    public var target: String
+    /// Epoch seconds: when it started and (if it did) finished.
+    public var startedAt: Int64
+    public var finishedAt: Int64?
+    /// Why it failed, in a sentence.
+    public var error: String?
+    /// When an update last succeeded (epoch seconds).
+    public var lastSuccessAt: Int64?
+
+    public init(state: String, target: String, startedAt: Int64, finishedAt: Int64? = nil, error: String? = nil,
+                lastSuccessAt: Int64? = nil) {
+        self.state = state; self.target = target; self.startedAt = startedAt; self.finishedAt = finishedAt
+        self.error = error; self.lastSuccessAt = lastSuccessAt
+    }
+}
+
+/// What the console shows about the offline cache: freshness, version and age (nil values: unknown),
+/// and for the cache & sync screen where it came from and how the last update went.
 public struct CacheSummary: Sendable, Equatable {
     public var freshness: CacheFreshness
     public var version: Int64?
     public var ageSeconds: Int64?
     /// Inspections recorded but not yet acknowledged by the hub (pending plus in flight); nil if unknown.
     public var pendingUploads: Int?
+    public var region: String?
+    /// Where the cache was loaded from (a URL or a directory).
+    public var source: String?
+    /// Epoch seconds.
+    public var publishedAt: Int64?
+    public var appliedAt: Int64?
+    /// When the cache is due to be refreshed, and when it counts as expired.
+    public var dueAt: Int64?
+    public var expiresHardAt: Int64?
+    public var lastUpdate: CacheUpdateSummary?
 
-    public init(freshness: CacheFreshness, version: Int64? = nil, ageSeconds: Int64? = nil, pendingUploads: Int? = nil) {
+    public init(freshness: CacheFreshness, version: Int64? = nil, ageSeconds: Int64? = nil, pendingUploads: Int? = nil,
+                region: String? = nil, source: String? = nil, publishedAt: Int64? = nil, appliedAt: Int64? = nil,
+                dueAt: Int64? = nil, expiresHardAt: Int64? = nil, lastUpdate: CacheUpdateSummary? = nil) {
         self.freshness = freshness
         self.version = version
         self.ageSeconds = ageSeconds
         self.pendingUploads = pendingUploads
+        self.region = region; self.source = source; self.publishedAt = publishedAt; self.appliedAt = appliedAt
+        self.dueAt = dueAt; self.expiresHardAt = expiresHardAt; self.lastUpdate = lastUpdate
     }
 
     /// A device with no cache applied yet.
     public static let noCache = CacheSummary(freshness: .noCache)
 }
 
-/// One inspection as the console hands it to the store when the officer presses Enter.
+/// The console's view of uploads to the hub: a small value the sync engine (module `Sync`) will feed.
+/// Until it is connected, the console fills it from the outbox counts and says sync is not running.
+public struct SyncStatus: Sendable, Equatable {
+    /// The link to the hub as the sync engine sees it.
+    public enum Link: String, Sendable, Equatable {
+        /// No sync engine is running on this device (records wait in the outbox).
+        case notRunning = "not running"
+        case offline
+        case connecting
+        case online
+    }
+
+    /// Recorded, waiting to be sent.
+    public var pending: Int
+    /// Sent, waiting for the hub's signed receipt.
+    public var inFlight: Int
+    /// Stored by the hub (a verified receipt names them).
+    public var acknowledged: Int
+    /// Refused by the hub for good (kept on the device, shown to the officer).
+    public var refused: Int
+    public var link: Link
+    /// The last send error, in a sentence.
+    public var lastError: String?
+    /// When a batch was last acknowledged (epoch seconds).
+    public var lastSuccessAt: Int64?
+    /// When the next attempt is due (epoch seconds), if one is scheduled.
+    public var nextAttemptAt: Int64?
+
+    public init(pending: Int = 0, inFlight: Int = 0, acknowledged: Int = 0, refused: Int = 0, link: Link = .notRunning,
+                lastError: String? = nil, lastSuccessAt: Int64? = nil, nextAttemptAt: Int64? = nil) {
+        self.pending = pending; self.inFlight = inFlight; self.acknowledged = acknowledged; self.refused = refused
+        self.link = link; self.lastError = lastError; self.lastSuccessAt = lastSuccessAt; self.nextAttemptAt = nextAttemptAt
+    }
+
+    /// Records not yet stored by the hub.
+    public var waiting: Int { pending + inFlight }
+}
+
+/// One inspection record as the console hands it to the store.
+///
+/// The first record of an inspection is written when the officer presses Enter on a code, before the
+/// verdict shows. A checklist completed afterwards is written as a follow-up record whose
+/// `checklistJSON` names the first record (`"amends": "<record uuid>"`); records are never rewritten.
 public struct InspectionDraft: Sendable, Equatable {
     public var code: String
     public var verdict: Verdict
     public var reasons: [Reason]
+    /// The checklist results as JSON (`{}` for the first record, before any checklist).
+    public var checklistJSON: String
+    public var notes: String
     public var place: String
     public var officerID: String
     public var cacheVersion: Int64?
@@ -37,18 +120,74 @@ public struct InspectionDraft: Sendable, Equatable {
     /// Epoch seconds.
     public var createdAt: Int64
 
-    public init(code: String, verdict: Verdict, reasons: [Reason], place: String, officerID: String,
-                cacheVersion: Int64?, cacheAgeSeconds: Int64?, createdAt: Int64) {
-        self.code = code; self.verdict = verdict; self.reasons = reasons; self.place = place; self.officerID = officerID
+    public init(code: String, verdict: Verdict, reasons: [Reason], checklistJSON: String = "{}", notes: String = "", place: String,
+                officerID: String, cacheVersion: Int64?, cacheAgeSeconds: Int64?, createdAt: Int64) {
+        self.code = code; self.verdict = verdict; self.reasons = reasons; self.checklistJSON = checklistJSON; self.notes = notes
+        self.place = place; self.officerID = officerID
         self.cacheVersion = cacheVersion; self.cacheAgeSeconds = cacheAgeSeconds; self.createdAt = createdAt
     }
 
     /// The reasons as the JSON array the outbox stores: `[{"code": …, "message": …}]`.
     public var reasonsJSON: String {
-        "[" + reasons.map { "{\"code\":\(Self.quoted($0.code)),\"message\":\(Self.quoted($0.message))}" }.joined(separator: ",") + "]"
+        "[" + reasons.map { "{\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}" }.joined(separator: ",") + "]"
     }
+}
 
-    static func quoted(_ s: String) -> String {
+/// A series' optical checklist as the cache holds it.
+public struct SeriesChecklist: Sendable, Equatable {
+    public var series: StampSeries
+    /// In the cache's order.
+    public var features: [ChecklistFeature]
+
+    public init(series: StampSeries, features: [ChecklistFeature]) {
+        self.series = series
+        self.features = features
+    }
+}
+
+/// Everything the console needs from the outside world, as values and closures, so the core runs in
+/// tests without a terminal or a disk. `stampwatch` wires these to the keyring and the field store.
+public struct ConsoleEnvironment: Sendable {
+    /// Verifies one code (the verifier with the device's keyring and "now").
+    public var verify: @Sendable (String) -> VerificationResult
+    /// The provenance report of a UID from the offline cache (`payload` when it came from a verified code);
+    /// nil when the device has no cache. Throws when the cache cannot be read.
+    public var provenance: @Sendable (_ uid: String, _ payload: StampPayload?) throws -> ProvenanceReport?
+    /// A series' optical checklist from the cache; nil when the cache does not know the series.
+    public var checklist: @Sendable (_ seriesID: String) throws -> SeriesChecklist?
+    /// The cache and outbox state right now (nil when the store cannot be read).
+    public var cacheStatus: @Sendable () -> CacheSummary?
+    /// Uploads to the hub right now (nil when unknown).
+    public var syncStatus: @Sendable () -> SyncStatus?
+    /// Stores an inspection record durably with its outbox row; returns its record id (a UUID) only
+    /// once it is on disk.
+    public var record: @Sendable (InspectionDraft) throws -> String
+    /// Epoch seconds.
+    public var now: @Sendable () -> Int64
+    /// Appends a line to the console's log file (never the screen).
+    public var log: @Sendable (String) -> Void
+    /// Where and by whom inspections are made (from config; empty when not set).
+    public var place: String
+    public var officerID: String
+
+    public init(verify: @escaping @Sendable (String) -> VerificationResult,
+                provenance: @escaping @Sendable (String, StampPayload?) throws -> ProvenanceReport? = { _, _ in nil },
+                checklist: @escaping @Sendable (String) throws -> SeriesChecklist? = { _ in nil },
+                cacheStatus: @escaping @Sendable () -> CacheSummary?,
+                syncStatus: @escaping @Sendable () -> SyncStatus? = { nil },
+                record: @escaping @Sendable (InspectionDraft) throws -> String,
+                now: @escaping @Sendable () -> Int64,
+                log: @escaping @Sendable (String) -> Void = { _ in },
+                place: String = "", officerID: String = "") {
+        self.verify = verify; self.provenance = provenance; self.checklist = checklist
+        self.cacheStatus = cacheStatus; self.syncStatus = syncStatus; self.record = record; self.now = now; self.log = log
+        self.place = place; self.officerID = officerID
+    }
+}
+
+/// Minimal JSON text writing for the records' JSON columns (the store parses them again before writing).
+public enum JSONText {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -67,32 +206,5 @@ public struct InspectionDraft: Sendable, Equatable {
             }
         }
         return out + "\""
-    }
-}
-
-/// Everything the console needs from the outside world, as values and closures, so the core runs in
-/// tests without a terminal or a disk. `stampwatch` wires these to the keyring and the field store.
-public struct ConsoleEnvironment: Sendable {
-    /// Verifies one code (the verifier with the device's keyring and "now").
-    public var verify: @Sendable (String) -> VerificationResult
-    /// The cache and outbox state right now (nil when the store cannot be read).
-    public var cacheStatus: @Sendable () -> CacheSummary?
-    /// Stores an inspection durably; returns only once it is on disk.
-    public var record: @Sendable (InspectionDraft) throws -> Void
-    /// Epoch seconds.
-    public var now: @Sendable () -> Int64
-    /// Where and by whom inspections are made (from config; empty when not set).
-    public var place: String
-    public var officerID: String
-    /// Whether a UID typed by hand can be looked up (needs the provenance cache, not built yet).
-    public var uidLookupAvailable: Bool
-
-    public init(verify: @escaping @Sendable (String) -> VerificationResult,
-                cacheStatus: @escaping @Sendable () -> CacheSummary?,
-                record: @escaping @Sendable (InspectionDraft) throws -> Void,
-                now: @escaping @Sendable () -> Int64,
-                place: String = "", officerID: String = "", uidLookupAvailable: Bool = false) {
-        self.verify = verify; self.cacheStatus = cacheStatus; self.record = record; self.now = now
-        self.place = place; self.officerID = officerID; self.uidLookupAvailable = uidLookupAvailable
     }
 }

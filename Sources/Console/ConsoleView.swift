@@ -94,21 +94,31 @@ public enum ConsoleText {
 
     /// The result panel for an inspection, wrapped to `width` columns.
     public static func result(_ entry: SessionEntry, width: Int, twoColumns: Bool) -> [PanelLine] {
-        let r = entry.result
-        var lines: [PanelLine] = [PanelLine(" " + banner(r.verdict), slot(for: r.verdict), band: true)]
+        let o = entry.outcome
+        let judged = entry.judged
+        var lines: [PanelLine] = [PanelLine(" " + banner(judged.verdict), slot(for: judged.verdict), band: true)]
         if let error = entry.recordError {
             lines += TextLayout.wrap("✘ NOT RECORDED: \(error)", width: width).map { PanelLine($0, .error) }
         }
-        for reason in r.reasons {
+        for reason in judged.reasons {
             let wrapped = TextLayout.wrap(reason.message, width: max(1, width - 2))
             for (i, l) in wrapped.enumerated() { lines.append(PanelLine((i == 0 ? "• " : "  ") + l)) }
         }
-        if let p = r.payload {
-            let fields: [(String, String)] = [
+        var fields: [(String, String)] = []
+        if let p = o.payload {
+            fields = [
                 ("uid", p.uid), ("product", p.product), ("facility", p.facility), ("machine", p.machine),
                 ("manufactured", RFC3339.format(p.manufactured)), ("shift", p.shift ?? "—"), ("market", p.market),
                 ("series", p.series), ("operator", p.operator ?? "—"),
             ]
+        } else if let pack = o.provenance?.pack {
+            lines.append(PanelLine("From the cache's commissioning record (not from a verified code):", .warning))
+            fields = [
+                ("uid", pack.uid), ("product", pack.gtin), ("facility", pack.facilityID), ("machine", pack.machineID),
+                ("manufactured", RFC3339.format(pack.manufactured)), ("market", pack.market), ("series", pack.seriesID),
+            ]
+        }
+        if !fields.isEmpty {
             let label = 13
             if twoColumns {
                 let half = (width - 1) / 2
@@ -123,21 +133,39 @@ public enum ConsoleText {
                 for (k, v) in fields { lines.append(PanelLine(TextLayout.fit(k, width: label) + v)) }
             }
         }
-        var tail = "code " + r.input
+        if let report = o.provenance {
+            var text = "provenance   "
+            if !report.inCache {
+                text += "not in the offline cache"
+            } else if report.chain.count > 1, let outer = report.chain.last {
+                text += "\(report.events.count) event(s), in \(outer.levelName) \(outer.id)"
+            } else {
+                text += "\(report.events.count) event(s), no containers"
+            }
+            lines.append(PanelLine(TextLayout.truncate(text + " · F4", to: width)))
+        } else if let note = o.provenanceNote {
+            lines += TextLayout.wrap(note, width: width).map { PanelLine($0, .muted) }
+        }
+        var tail = (o.kind == .uid ? "typed UID " : "code ") + o.input
         tail = TextLayout.truncate(tail, to: width)
         lines.append(PanelLine(tail, .muted))
         let cacheText = entry.cache.map { cache($0) } ?? "cache unknown"
-        lines.append(PanelLine("\(clock(entry.at)) · \(cacheText)" + (entry.recordError == nil ? " · recorded" : ""), .muted))
+        var recorded = entry.recordError == nil ? " · recorded" : ""
+        if !entry.followUps.isEmpty { recorded += " · checklist recorded" }
+        lines.append(PanelLine("\(clock(entry.at)) · \(cacheText)" + recorded, .muted))
         return lines
     }
 
     /// The result panel before the first inspection.
-    public static func empty(cache c: CacheSummary?, width: Int) -> [PanelLine] {
+    public static func empty(cache c: CacheSummary?, loaded: Bool = true, width: Int) -> [PanelLine] {
         var lines: [PanelLine] = []
         func para(_ text: String, _ slot: ThemeSlot? = nil) {
             lines += TextLayout.wrap(text, width: width).map { PanelLine($0, slot) }
         }
-        if c == nil || c?.freshness == .noCache {
+        if c == nil && loaded {
+            para("✘ The field store could not be read, so the cache state is unknown.", .error)
+            para("Codes are still verified with the keys loaded at start and every inspection is still recorded if the store accepts it. Quit and run `stampwatch doctor` and `stampwatch cache verify`; the log says more.")
+        } else if c == nil || c?.freshness == .noCache {
             para("No offline cache on this device yet.", .warning)
             para("Codes still get answers, but without keys they are ? UNVERIFIABLE. Load the signed cache with:")
             para("  stampwatch cache update --from URL|DIR --root ROOT.json", .info)
@@ -154,14 +182,32 @@ public enum ConsoleText {
 
     /// One row of the session list: time, verdict, and the uid (or the start of the code).
     public static func sessionRow(_ e: SessionEntry) -> String {
-        let what = e.result.payload?.uid ?? e.result.input
-        let flag = e.recordError == nil ? "" : " NOT RECORDED"
-        return clock(e.at) + " " + TextLayout.fit(word(e.result.verdict), width: 14) + what + flag
+        let what = e.outcome.uid ?? e.outcome.input
+        var flag = e.recordError == nil ? "" : " NOT RECORDED"
+        if e.outcome.kind == .uid { flag += " (typed)" }
+        if e.checklistDirty { flag += " *" }
+        return clock(e.at) + " " + TextLayout.fit(word(e.judged.verdict), width: 15) + what + flag
     }
 }
 
-/// Draws the console.
+/// Draws the console: the header with the screens as tabs, the screen shown, the status bar, help.
 public enum ConsoleView {
+    /// Where each screen's tab sits on the header row (for mouse clicks and tests).
+    public static func tabs(_ model: ConsoleModel) -> [(screen: ConsoleScreen, columns: Range<Int>, label: String)] {
+        var x = DisplayWidth.of(brand)
+        var out: [(ConsoleScreen, Range<Int>, String)] = []
+        for screen in ConsoleScreen.allCases {
+            let key = model.keyMap.hint(for: screen.action).map { $0 + " " } ?? ""
+            let label = screen == model.screen ? "[\(key)\(screen.title)]" : " \(key)\(screen.title) "
+            let w = DisplayWidth.of(label)
+            out.append((screen, x..<(x + w), label))
+            x += w + 1
+        }
+        return out
+    }
+
+    static let brand = " STAMPWATCH "
+
     public static func render(_ model: ConsoleModel, into buffer: inout Buffer) {
         let look = model.appearance
         buffer.fill(buffer.area, with: look.blank(.base))
@@ -171,13 +217,50 @@ public enum ConsoleView {
             for (i, l) in text.enumerated() { buffer.write(l, x: 0, y: i) }
             return
         }
-        let layout = ConsoleLayout(size: size)
+        let full = Rect(size)
+        let header = full.row(0)
+        let status = full.row(size.height - 1)
+        let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
 
-        // Header.
-        buffer.fill(layout.header, with: look.blank(.status))
-        buffer.write(" STAMPWATCH · scan a tax stamp", x: 0, y: layout.header.y, maxWidth: layout.header.width, style: look[.title].adding(.bold))
+        // Header: the brand, then each screen as a tab with its key (bracketed when active, not only coloured).
+        buffer.fill(header, with: look.blank(.status))
+        buffer.write(brand, x: 0, y: 0, maxWidth: header.width, style: look[.title].adding(.bold))
+        for tab in tabs(model) where tab.columns.lowerBound < header.maxX {
+            let active = tab.screen == model.screen
+            buffer.write(tab.label, x: tab.columns.lowerBound, y: 0, maxWidth: header.maxX - tab.columns.lowerBound,
+                         style: look[active ? .tabActive : .tabInactive].adding(active ? .bold : []))
+        }
 
-        // Input and its inline message.
+        let hints: [KeyHint]
+        switch model.screen {
+        case .scan:
+            renderScan(model, into: &buffer, area: body)
+            hints = KeyHint.from(model.keyMap, [(ConsoleKeys.verify, "Verify"), (ConsoleKeys.screenChecklist, "Checklist"), (.help, "Help"), (.quit, "Quit")])
+        case .checklist:
+            ChecklistView.render(model, into: &buffer, area: body)
+            hints = KeyHint.from(model.keyMap, [(ConsoleKeys.markPass, "Pass"), (ConsoleKeys.markFail, "Fail"), (ConsoleKeys.markUnchecked, "Not checked"),
+                                                (ConsoleKeys.verify, "Record"), (.back, "Back")])
+        case .provenance:
+            ProvenanceView.render(model, into: &buffer, area: body)
+            hints = KeyHint.from(model.keyMap, [(.down, "Scroll"), (.pageDown, "Page"), (.back, "Back"), (.help, "Help")])
+        case .status:
+            StatusView.render(model, into: &buffer, area: body)
+            hints = KeyHint.from(model.keyMap, [(ConsoleKeys.refresh, "Refresh"), (.back, "Back"), (.help, "Help")])
+        }
+        StatusBarView.render(left: model.status, hints: hints, right: ConsoleText.statusRight(model.cache), into: &buffer,
+                             area: status, appearance: look)
+
+        if model.showHelp {
+            HelpOverlayView.render(keyMap: model.keyMap, title: "Keys", offset: model.helpOffset, into: &buffer, area: buffer.area,
+                                   appearance: look)
+        }
+    }
+
+    /// The scan screen: input, inline message, result panel, session list.
+    static func renderScan(_ model: ConsoleModel, into buffer: inout Buffer, area: Rect) {
+        let look = model.appearance
+        let layout = ConsoleLayout(size: buffer.size)
+
         let field = BlockView.render(title: "Stamp code or UID, then Enter", focused: !model.showHelp, into: &buffer,
                                      area: layout.input, appearance: look)
         TextInputView.render(model.input, focused: !model.showHelp, placeholder: "Scan a stamp, or type TS1:… or a UID",
@@ -186,7 +269,7 @@ public enum ConsoleView {
             buffer.write(look.glyphs.cross + " " + message, x: 1, y: layout.message.y, maxWidth: layout.message.width - 1, style: look[.error])
         } else if model.working || !model.queue.isEmpty {
             let n = model.queue.count
-            buffer.write("Verifying and recording \(n) code\(n == 1 ? "" : "s")…", x: 1, y: layout.message.y,
+            buffer.write("Verifying and recording \(n) entr\(n == 1 ? "y" : "ies")…", x: 1, y: layout.message.y,
                          maxWidth: layout.message.width - 1, style: look[.muted])
         }
 
@@ -195,24 +278,12 @@ public enum ConsoleView {
         let title = shownIndex.map { $0 == 0 ? "Result" : "Result (earlier inspection)" } ?? "Result"
         let inner = BlockView.render(title: title, into: &buffer, area: layout.result, appearance: look)
         let lines: [PanelLine]
-        if let i = shownIndex, i < model.session.count {
-            lines = ConsoleText.result(model.session[i], width: inner.width - 2, twoColumns: inner.width >= 64)
+        if let entry = model.shownEntry {
+            lines = ConsoleText.result(entry, width: inner.width - 2, twoColumns: inner.width >= 64)
         } else {
-            lines = ConsoleText.empty(cache: model.cache, width: inner.width - 2)
+            lines = ConsoleText.empty(cache: model.cache, loaded: model.cacheLoaded, width: inner.width - 2)
         }
-        for (i, line) in lines.prefix(inner.height).enumerated() {
-            let y = inner.y + i
-            let style = line.slot.map { look[$0] } ?? .plain
-            if line.band {
-                buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), with: look.blank(line.slot ?? .base))
-                buffer.write(line.text, x: inner.x, y: y, maxWidth: inner.width, style: style.adding(.bold))
-            } else {
-                buffer.write(line.text, x: inner.x + 1, y: y, maxWidth: inner.width - 1, style: style)
-            }
-        }
-        if lines.count > inner.height, inner.height > 0 {
-            buffer.write(look.glyphs.moreBelow, x: inner.maxX - 1, y: inner.maxY - 1, maxWidth: 1, style: look[.muted])
-        }
+        PanelLine.draw(lines, into: &buffer, area: inner, appearance: look)
 
         // Session list.
         let listArea = BlockView.render(title: "Session: \(model.session.count) inspection\(model.session.count == 1 ? "" : "s")",
@@ -222,18 +293,31 @@ public enum ConsoleView {
         } else {
             ListView.render(model.sessionList, row: { i in
                 let e = model.session[i]
-                return ListRow(ConsoleText.sessionRow(e), slot: ConsoleText.slot(for: e.result.verdict))
+                return ListRow(ConsoleText.sessionRow(e), slot: ConsoleText.slot(for: e.judged.verdict))
             }, into: &buffer, area: listArea, appearance: look, focused: false)
         }
+    }
+}
 
-        // Status bar.
-        let hints = KeyHint.from(model.keyMap, [(ConsoleKeys.verify, "Verify"), (.help, "Help"), (.quit, "Quit")])
-        StatusBarView.render(left: model.status, hints: hints, right: ConsoleText.statusRight(model.cache), into: &buffer,
-                             area: layout.status, appearance: look)
-
-        if model.showHelp {
-            HelpOverlayView.render(keyMap: model.keyMap, title: "Keys", offset: model.helpOffset, into: &buffer, area: buffer.area,
-                                   appearance: look)
+extension PanelLine {
+    /// Draws panel lines from the top of `area`, with ▼ when some do not fit.
+    static func draw(_ lines: [PanelLine], from first: Int = 0, into buffer: inout Buffer, area: Rect, appearance look: Appearance) {
+        guard !area.isEmpty else { return }
+        for (i, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
+            let y = area.y + i
+            let style = line.slot.map { look[$0] } ?? .plain
+            if line.band {
+                buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), with: look.blank(line.slot ?? .base))
+                buffer.write(line.text, x: area.x, y: y, maxWidth: area.width, style: style.adding(.bold))
+            } else {
+                buffer.write(line.text, x: area.x + 1, y: y, maxWidth: area.width - 1, style: style)
+            }
+        }
+        if first > 0 {
+            buffer.write(look.glyphs.moreAbove, x: area.maxX - 1, y: area.y, maxWidth: 1, style: look[.muted])
+        }
+        if lines.count - first > area.height {
+            buffer.write(look.glyphs.moreBelow, x: area.maxX - 1, y: area.maxY - 1, maxWidth: 1, style: look[.muted])
         }
     }
 }

@@ -35,11 +35,4 @@ public enum InputCheck {
         }
         return nil
     }
-
-    /// What to say when a UID is entered by hand.
-    public static func uidMessage(_ uid: String, lookupAvailable: Bool) -> String {
-        lookupAvailable
-            ? "Looking up UID \(uid)…"
-            : "UID lookup needs the provenance cache, which this device does not have yet. Scan the stamp's code (TS1:…) instead."
-    }
 }

@@ -203,6 +203,48 @@ extension FieldStore {
         }
     }
 
+    /// `PRAGMA quick_check` and every content table's digest, on `jobs` readers at once (the biggest tables
+    /// first). Each table is compared with the digest recorded at apply inside one read transaction, so an
+    /// update committing meanwhile cannot make a table look corrupt. Returns quick_check's complaints
+    /// (empty when "ok") and the names of the tables whose rows differ from what was signed.
+    public func verifyStore(jobs: Int = ProcessInfo.processInfo.activeProcessorCount) throws(FieldStoreError) -> (quickCheck: [String], tables: [String]) {
+        let heavyFirst = ["pack", "event_epc", "event", "aggregation"]
+        let tables = ContentSchema.tables.sorted {
+            (heavyFirst.firstIndex(of: $0.name) ?? heavyFirst.count) < (heavyFirst.firstIndex(of: $1.name) ?? heavyFirst.count)
+        }
+        // Work item 0 is quick_check; item i > 0 is tables[i - 1].
+        let results = WorkResults(count: tables.count + 1)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, tables.count + 1))) { _ in
+            while let i = results.next() {
+                do {
+                    if i == 0 {
+                        results.set(i, .success(try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }.filter { $0 != "ok" }))
+                    } else {
+                        let t = tables[i - 1]
+                        let differs = try read { db -> Bool in
+                            guard let stored = try Self.storedDigests(db)[t.name] else { return false }
+                            return try TableDigest.compute(db, schema: "main", table: t) != stored
+                        }
+                        results.set(i, .success(differs ? [t.name] : []))
+                    }
+                } catch {
+                    results.set(i, .failure(error as? FieldStoreError ?? FieldStoreError.wrap(error, path: path)))
+                }
+            }
+        }
+        var quick: [String] = []
+        var differing: [String] = []
+        for i in 0...tables.count {
+            switch results.get(i) {
+            case .success(let v): if i == 0 { quick = v } else { differing += v }
+            case .failure(let e): throw e
+            case nil: throw FieldStoreError.wrap(CancellationError(), path: path)
+            }
+        }
+        let order = ContentSchema.tables.map(\.name)
+        return (quick, differing.sorted { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! })
+    }
+
     /// Recomputes every content table's digest and compares it with what was recorded at apply
     /// (`doctor`; catches content altered behind the store's back). Returns the tables that differ.
     public func verifyContent() throws(FieldStoreError) -> [String] {
@@ -213,5 +255,31 @@ extension FieldStore {
                 try TableDigest.compute(db, schema: "main", table: t) == stored[t.name] ? nil : t.name
             }
         }
+    }
+}
+
+/// Hands out work item indices to concurrent workers and collects their results.
+final class WorkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var results: [Result<[String], FieldStoreError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard nextIndex < results.count else { return nil }
+        defer { nextIndex += 1 }
+        return nextIndex
+    }
+
+    func set(_ i: Int, _ r: Result<[String], FieldStoreError>) {
+        lock.lock(); defer { lock.unlock() }
+        results[i] = r
+    }
+
+    func get(_ i: Int) -> Result<[String], FieldStoreError>? {
+        lock.lock(); defer { lock.unlock() }
+        return results[i]
     }
 }

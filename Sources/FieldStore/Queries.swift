@@ -7,6 +7,7 @@ public struct AggregationStep: Sendable, Equatable {
     public var link: AggregationLink
     /// 1 for the pack's own container, 2 for that container's, …
     public var depth: Int
+    public init(link: AggregationLink, depth: Int) { self.link = link; self.depth = depth }
 }
 
 /// What the cache knows about a UID the officer scanned.
@@ -197,5 +198,16 @@ extension FieldStore {
         let json = try read { db in try String.fetchOne(db, sql: "SELECT json FROM keyring WHERE id = 1") }
         guard let json else { return .empty }
         do { return try Keyring.parse(Array(json.utf8)) } catch { throw FieldStoreError.keyring(error.description) }
+    }
+}
+
+extension FieldStore {
+    /// Every coverage window, by facility then start: what the cache claims to hold completely.
+    public func coverageWindows() throws(FieldStoreError) -> [CoverageWindow] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT facility_id, from_time, to_time FROM coverage ORDER BY facility_id, from_time").map {
+                CoverageWindow(facilityID: $0[0], from: $0[1], to: $0[2])
+            }
+        }
     }
 }

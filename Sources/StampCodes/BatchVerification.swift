@@ -152,12 +152,20 @@ public struct BatchVerification: Sendable {
         public var counts: [Verdict: Int] = [:]
         public var total: Int { counts.values.reduce(0, +) }
         public var allGenuine: Bool { total == (counts[.genuine] ?? 0) }
+        public init() {}
     }
 
     /// Reads batches from `next`, formats each result with `format`, and hands the text of each batch to
     /// `write` on a writer thread, so reading, verifying and writing overlap. Memory stays bounded by two batches.
     /// `format` appends one result's output bytes; `write` receives each batch's bytes in input order.
     public func run(next: () -> [[UInt8]]?, format: @escaping @Sendable (VerificationResult, inout [UInt8]) -> Void,
+                    write: @escaping @Sendable ([UInt8]) -> Void) -> Summary {
+        run(next: next, process: { r, out in format(r, &out); return r.verdict }, write: write)
+    }
+
+    /// As `run(next:format:write:)`, with `process` free to refine each result before formatting it (the
+    /// cache's verdict rules); it returns the verdict it reported, which is what the summary counts.
+    public func run(next: () -> [[UInt8]]?, process: @escaping @Sendable (VerificationResult, inout [UInt8]) -> Verdict,
                     write: @escaping @Sendable ([UInt8]) -> Void) -> Summary {
         var summary = Summary()
         let writer = DispatchQueue(label: "stampwatch.verify.writer")
@@ -177,8 +185,7 @@ public struct BatchVerification: Sendable {
                 bytes.reserveCapacity(chunk.count * 700)
                 for line in chunk {
                     let r = verifier.verify(utf8: line, context: context)
-                    counts[r.verdict.rank] += 1
-                    format(r, &bytes)
+                    counts[process(r, &bytes).rank] += 1
                 }
                 return (counts, bytes)
             }

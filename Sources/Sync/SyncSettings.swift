@@ -3,7 +3,7 @@ import Foundation
 /// Everything `stampwatch sync` and the console's background sync are configured by.
 ///
 /// Layers, later ones winning: built-in defaults, the enrolled identity (hub URL, pin, CA as given at enrolment),
-/// the `[sync]` section of `$XDG_CONFIG_HOME/stampwatch/config.toml`, then command-line flags.
+/// the `[sync]` section of `$XDG_CONFIG_HOME/stampwatch/config`, then command-line flags.
 public struct SyncSettings: Sendable, Equatable {
     /// The hub's API root, e.g. `https://hub.example` (requests go to `/v1/...` and `/tuf/...` under it).
     public var hubURL: String?

@@ -60,11 +60,22 @@ struct MetadataEnvelope {
         let list = try fields.array(top["signatures"], "$.signatures")
         var signatures: [Signature] = []
         signatures.reserveCapacity(list.count)
+        var firstIndex: [String: Int] = [:]
         for (i, entry) in list.enumerated() {
             let path = "$.signatures[\(i)]"
             let o = try fields.object(entry, path)
-            signatures.append(Signature(keyID: try fields.string(o["keyid"], path + ".keyid"),
-                                        hex: try fields.string(o["sig"], path + ".sig")))
+            let keyID = try fields.string(o["keyid"], path + ".keyid")
+            // TUF 1.0.x, "Metadata format": the keyid MUST be unique in the signatures array.
+            // Two signatures under one key id are refused outright (as python-tuf and the TUF
+            // conformance suite do), not resolved by picking one: a repository that publishes
+            // them is broken, and which of them "counts" must not be left to each client.
+            if let first = firstIndex[keyID] {
+                let short = keyID.count > 12 ? String(keyID.prefix(12)) + "…" : keyID
+                throw fields.fail(path + ".keyid", "key id \(short) already signs at $.signatures[\(first)]; "
+                    + "the TUF specification allows one signature per key id (the repository must re-sign this file)")
+            }
+            firstIndex[keyID] = i
+            signatures.append(Signature(keyID: keyID, hex: try fields.string(o["sig"], path + ".sig")))
         }
         self.signatures = signatures
 

@@ -21,7 +21,8 @@ public struct RoleKeys: Sendable, Equatable {
 
 /// Counts valid signatures towards a threshold the way TUF intends it to be read:
 /// - only keys the delegator authorised for the role count (signatures by any other key are ignored);
-/// - each authorised key counts at most once, however many signatures carry its id;
+/// - each authorised key counts at most once (two signatures under one id never get here:
+///   `MetadataEnvelope` refuses them, as the spec requires);
 /// - one key listed under several ids counts once (ids are labels; the key material decides);
 /// - an invalid signature does not spoil the metadata: it just does not count.
 enum SignatureThreshold {
@@ -41,12 +42,11 @@ enum SignatureThreshold {
                 details.append("key \(short): cannot be used (\(reason))")
                 continue
             }
-            let candidates = envelope.signatures.filter { $0.keyID == keyID }
-            if candidates.isEmpty {
+            guard let signature = envelope.signatures.first(where: { $0.keyID == keyID }) else {
                 details.append("key \(short): no signature")
                 continue
             }
-            guard candidates.contains(where: { key.verify(signatureHex: $0.hex, message: envelope.signedBytes) }) else {
+            guard key.verify(signatureHex: signature.hex, message: envelope.signedBytes) else {
                 details.append("key \(short) (\(key.keyType)): bad signature")
                 continue
             }

@@ -86,7 +86,7 @@ struct Device: ParsableCommand {
             }
             // Records already made on this console carry its current id in their signed payload: they can only ever be
             // sent as that device, so enrolling under another id would strand them.
-            if let store = try Cache.openStore(create: false), let current = Device.consoleID(paths), current != named, (try? DeviceIdentity.load(paths)) == nil {
+            if let store = try Cache.openStore(create: false), let current = Device.consoleID(paths), current != named, (try? Sync.DeviceIdentity.load(paths)) == nil {
                 let count = (try? store.sequenceNumbers(deviceID: current).count) ?? 0
                 if count > 0 {
                     throw CommandFailure(.config, "this console holds \(count) inspection(s) recorded as \(current); they can only be sent as that device. "
@@ -95,7 +95,7 @@ struct Device: ParsableCommand {
             }
             let request = Enrolment.Request(hubURL: hub, token: token, deviceID: id, pin: pin, caFile: ca, allowInsecureLoopback: allowInsecureLoopback,
                                             algorithm: algorithm == "p256" ? .es256 : .eddsa)
-            let identity: DeviceIdentity
+            let identity: Sync.DeviceIdentity
             do { identity = try Enrolment.enrol(request, paths: paths) } catch { throw Device.failure(error) }
             if json {
                 print(Device.identityJSON(identity, paths: paths).serialized(sortedKeys: true))
@@ -118,8 +118,8 @@ struct Device: ParsableCommand {
 
         func run() throws {
             let paths = Device.paths
-            let identity: DeviceIdentity?
-            do { identity = try DeviceIdentity.load(paths) } catch { throw Device.failure(error).exit() }
+            let identity: Sync.DeviceIdentity?
+            do { identity = try Sync.DeviceIdentity.load(paths) } catch { throw Device.failure(error).exit() }
             let hubKey = try? HubReceiptKey.load(paths)
             let counts = ((try? Cache.openStore(create: false)) ?? nil).flatMap { try? $0.outboxCounts() } ?? [:]
             let state = SyncState.load(paths.state)
@@ -157,7 +157,7 @@ struct Device: ParsableCommand {
         }
     }
 
-    static func identityJSON(_ i: DeviceIdentity, paths: SyncPaths) -> JSONValue {
+    static func identityJSON(_ i: Sync.DeviceIdentity, paths: SyncPaths) -> JSONValue {
         .object(JSONObject([
             ("device_id", .string(i.deviceID)), ("hub", .string(i.hubURL)), ("pin", i.pin.map(JSONValue.string) ?? .null),
             ("ca", i.caFile.map(JSONValue.string) ?? .null), ("allow_insecure_loopback", .bool(i.allowInsecureLoopback)),

@@ -12,14 +12,14 @@ struct SyncCommand: ParsableCommand {
         commandName: "sync",
         abstract: "Send recorded inspections to the hub (exactly once, checked by signed receipts), then refresh the cache.",
         discussion: """
-        Needs an enrolled console (`stampwatch device enrol`) and the hub's receipt key from the signed cache \\
-        (`stampwatch cache update`; sync runs the refresh itself when the key is missing). Records leave the outbox's \\
-        pending state only when a receipt signed by that key names them; a record the hub refuses (409) stays on the \\
-        console, flagged refused, with the hub's reason. Without --once sync runs until stopped, backing off \\
-        exponentially (with jitter, never sooner than the hub's Retry-After) after a failure; for cron or a systemd \\
-        timer use --once. Settings come from the enrolment, then [sync] in $XDG_CONFIG_HOME/stampwatch/config.toml \\
-        (or $STAMPWATCH_CONFIG), then these flags. See docs/sync.md. Exit codes (--once): 0 nothing left to send, \\
-        65 a receipt did not verify, 69 the hub could not be reached or is busy, 75 records are still waiting (try again), \\
+        Needs an enrolled console (`stampwatch device enrol`) and the hub's receipt key from the signed cache \
+        (`stampwatch cache update`; sync runs the refresh itself when the key is missing). Records leave the outbox's \
+        pending state only when a receipt signed by that key names them; a record the hub refuses (409) stays on the \
+        console, flagged refused, with the hub's reason. Without --once sync runs until stopped, backing off \
+        exponentially (with jitter, never sooner than the hub's Retry-After) after a failure; for cron or a systemd \
+        timer use --once. Settings come from the enrolment, then [sync] in the console's config file \
+        ($STAMPWATCH_CONFIG, else $XDG_CONFIG_HOME/stampwatch/config), then these flags. See docs/sync.md. Exit codes (--once): 0 nothing left to send, \
+        65 a receipt did not verify, 69 the hub could not be reached or is busy, 75 records are still waiting (try again), \
         77 the hub refuses this device (revoked, signature) or the TLS pin, 78 not enrolled or no hub key.
         """)
 
@@ -65,7 +65,7 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: "The cache region to refresh.")
     var region = "MZ"
 
-    @Option(name: .long, help: ArgumentHelp("Config file (default: $STAMPWATCH_CONFIG, else $XDG_CONFIG_HOME/stampwatch/config.toml).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Config file (default: $STAMPWATCH_CONFIG, else $XDG_CONFIG_HOME/stampwatch/config).", valueName: "file"))
     var config: String?
 
     func validate() throws {
@@ -85,7 +85,7 @@ struct SyncCommand: ParsableCommand {
     }
 
     /// Defaults, then the enrolment, then the config file and $STAMPWATCH_HUB, then flags.
-    func settings(_ identity: DeviceIdentity) throws(CommandFailure) -> SyncSettings {
+    func settings(_ identity: Sync.DeviceIdentity) throws(CommandFailure) -> SyncSettings {
         var s = SyncSettings()
         var enrolled = SyncSettingsOverlay()
         enrolled.hubURL = identity.hubURL
@@ -94,7 +94,7 @@ struct SyncCommand: ParsableCommand {
         enrolled.allowInsecureLoopback = identity.allowInsecureLoopback
         s.apply(enrolled)
         let env = ProcessInfo.processInfo.environment
-        let file = config ?? env["STAMPWATCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? (XDGDirectories.current.appConfig() + "/config.toml")
+        let file = config ?? env["STAMPWATCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? (XDGDirectories.current.appConfig() + "/config")
         if FileManager.default.fileExists(atPath: file) {
             let text = String(decoding: try readFile(file, what: "config file"), as: UTF8.self)
             do { s.apply(try SyncConfigFile.parse(text)) } catch {
@@ -121,8 +121,8 @@ struct SyncCommand: ParsableCommand {
 
     func sync() throws(CommandFailure) {
         let paths = Device.paths
-        let loaded: DeviceIdentity?
-        do { loaded = try DeviceIdentity.load(paths) } catch { throw Device.failure(error) }
+        let loaded: Sync.DeviceIdentity?
+        do { loaded = try Sync.DeviceIdentity.load(paths) } catch { throw Device.failure(error) }
         guard let identity = loaded else {
             throw CommandFailure(.config, "this console is not enrolled: run `stampwatch device enrol --hub URL --token TOKEN` first.")
         }

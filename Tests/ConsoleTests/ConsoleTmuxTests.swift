@@ -78,15 +78,83 @@ final class ConsoleTmuxTests: XCTestCase {
         XCTAssertTrue(payload.contains(code.replacingOccurrences(of: "/", with: "\\/")) || payload.contains(code), payload)
     }
 
+    /// The whole workflow on the demo cache: a genuine code, a planted stolen one (SUSPECT from the
+    /// watchlist), the checklist with a failed overt feature, the provenance, a resize, then kill -9 and
+    /// the three records on disk with the officer and place from the config file.
+    func testInspectorWorkflowOnTheDemoCacheSurvivesKill9() throws {
+        let store = try Demo.store("tmux-\(getpid())-\(UUID().uuidString.prefix(6))")
+        let storePath = store.path
+        try store.close()
+        try FileManager.default.createDirectory(atPath: dir + "/config/stampwatch", withIntermediateDirectories: true)
+        try "[inspection]\nofficer = OFF-TMUX\nplace = Ressano Garcia, lane 2\n".write(toFile: dir + "/config/stampwatch/config", atomically: true, encoding: .utf8)
+        try start(env: ["STAMPWATCH_STORE": storePath, "STAMPWATCH_DEVICE_ID": "tmux-demo"])
+        try waitFor("the console on the demo cache") { $0.contains { $0.contains("Ready. Scan a stamp") } && $0.contains { $0.contains("cache v") && $0.contains("fresh") } }
+
+        try tmux(["send-keys", "-t", "console", "-l", Demo.sample(.genuineDomestic).code])
+        try tmux(["send-keys", "-t", "console", "Enter"])
+        try waitFor("GENUINE") { $0.contains { $0.contains("✔  G E N U I N E") } }
+
+        let stolen = Demo.sample(.stolen)
+        try tmux(["send-keys", "-t", "console", "-l", stolen.code])
+        try tmux(["send-keys", "-t", "console", "Enter"])
+        try waitFor("SUSPECT from the watchlist") { s in
+            s.contains { $0.contains("⚠  S U S P E C T") } && s.contains { $0.contains("on the watchlist, reported stolen") }
+        }
+
+        try tmux(["send-keys", "-t", "console", "Enter"])  // empty input: the checklist
+        try waitFor("the checklist") { $0.contains { $0.contains("Optical features") } && $0.contains { $0.contains("Colour-shifting emblem") } }
+        try tmux(["send-keys", "-t", "console", "f"])
+        try waitFor("the failed feature") { $0.contains { $0.contains("✗ FAIL  overt        Colour-shifting emblem") } }
+        try tmux(["send-keys", "-t", "console", "Enter"])
+        try waitFor("the checklist recorded") { $0.contains { $0.contains("✔ Checklist recorded") } }
+        XCTAssertTrue(try screen().contains { $0.contains("The overt feature “Colour-shifting emblem” failed") })
+
+        try tmux(["send-keys", "-t", "console", "F4"])
+        try waitFor("the provenance") { s in
+            s.contains { $0.contains("Chain: pack → carton → case → pallet") } && s.contains { $0.contains("pack       \(stolen.uid!)") }
+                && s.contains { $0.contains("watchlist-stolen") }
+        }
+
+        try tmux(["resize-window", "-t", "console", "-x", "132", "-y", "43"])
+        try waitFor("the wide layout") { s in
+            s.count >= 43 && s.contains { $0.hasPrefix("┌ Chain") && $0.hasSuffix("┐") && $0.count == 132 }
+        }
+        try tmux(["send-keys", "-t", "console", "F2"])
+        try waitFor("the result beside the session list") { s in
+            s.contains { $0.contains("S U S P E C T") && $0.contains("▶") && $0.contains(stolen.uid!) }
+        }
+
+        let pid = try consolePID()
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: "/proc/\(pid)") && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+
+        let reopened = try FieldStore.open(at: storePath)
+        XCTAssertEqual(try reopened.sequenceNumbers(deviceID: "tmux-demo"), [1, 2, 3])
+        let rows = try reopened.pendingOutbox(limit: 10, now: Int64.max)
+        let payloads = rows.map { String(decoding: $0.payload, as: UTF8.self) }
+        XCTAssertTrue(payloads[0].contains("\"verdict\":\"genuine\""), payloads[0])
+        XCTAssertTrue(payloads[1].contains("\"verdict\":\"suspect\"") && payloads[1].contains("watchlist-stolen"), payloads[1])
+        XCTAssertTrue(payloads[2].contains("\"amends\":\"\(rows[1].recordUUID.uuidString.lowercased())\""), payloads[2])
+        XCTAssertTrue(payloads[2].contains("\"result\":\"fail\"") && payloads[2].contains("checklist-failed"), payloads[2])
+        for p in payloads {
+            XCTAssertTrue(p.contains("\"officer_id\":\"OFF-TMUX\"") && p.contains("\"place\":\"Ressano Garcia, lane 2\""), p)
+        }
+    }
+
     func testFirstStartWithoutACacheExplainsAndQRestoresTheTerminal() throws {
         try start(env: ["STAMPWATCH_STORE": dir + "/data/field.sqlite", "XDG_DATA_HOME": dir + "/data", "STAMPWATCH_KEYRING": "",
                         "STAMPWATCH_DEVICE_ID": "tmux-device"])
         try waitFor("the empty state") { $0.contains { $0.contains("No offline cache on this device yet.") } }
+        // Every code still gets an answer.
+        try tmux(["send-keys", "-t", "console", "-l", Fixtures.genuine])
+        try tmux(["send-keys", "-t", "console", "Enter"])
+        try waitFor("the verdict") { $0.contains { $0.contains("?  U N V E R I F I A B L E") } }
         try tmux(["send-keys", "-t", "console", "q"])
         try waitFor("the exit") { $0.contains { $0.hasPrefix("[exit 0]") } }
         let alternate = try tmux(["display-message", "-p", "-t", "console", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(alternate, "0", "the terminal is back on the normal screen")
-        XCTAssertTrue(try screen().contains { $0.contains("0 inspection(s) this session") })
+        XCTAssertTrue(try screen().contains { $0.contains("1 inspection(s) this session") })
     }
 
     // MARK: tmux
@@ -96,7 +164,8 @@ final class ConsoleTmuxTests: XCTestCase {
     }
 
     private func start(env: [String: String]) throws {
-        let environment = ["LANG": "C.UTF-8", "TERM": "tmux-256color", "SWIFT_BACKTRACE": "enable=no"].merging(env) { $1 }
+        let environment = ["LANG": "C.UTF-8", "TERM": "tmux-256color", "SWIFT_BACKTRACE": "enable=no", "HOME": dir,
+                           "XDG_CONFIG_HOME": dir + "/config", "XDG_STATE_HOME": dir + "/state"].merging(env) { $1 }
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         // The pane outlives the program so its exit status can be read.
         let script = "\"$0\" \"$@\"; echo \"[exit $?]\"; exec sleep 60"

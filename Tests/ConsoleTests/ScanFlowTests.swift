@@ -17,7 +17,7 @@ final class ScanFlowTests: XCTestCase {
         XCTAssertTrue(lines.containsLine("manufactured 2026-06-01T08:00:00Z"), lines.screen)
         XCTAssertTrue(lines.containsLine("operator     EO-MZ-0042"), lines.screen)
         XCTAssertTrue(lines.containsLine("12:00:00 · cache v3 fresh 2h · recorded"), lines.screen)
-        XCTAssertTrue(lines.containsLine("12:00:00 ✔ GENUINE     MZ0000000000001"), lines.screen)
+        XCTAssertTrue(lines.containsLine("12:00:00 ✔ GENUINE      MZ0000000000001"), lines.screen)
         XCTAssertTrue(lines[23].contains("GENUINE recorded") && lines[23].hasSuffix("cache v3 fresh 2h · 1 to upload "), lines[23])
 
         XCTAssertEqual(recorder.drafts.count, 1)
@@ -71,7 +71,7 @@ final class ScanFlowTests: XCTestCase {
         d.type("?")
         try d.waitUntilIdle()
         XCTAssertTrue(d.lines.containsLine("? or F1 or Esc closes"), d.lines.screen)
-        XCTAssertTrue(d.lines.containsLine("Verify the code and record the inspection"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("Scan: verify (empty input: checklist); Checklist: record"), d.lines.screen)
         d.press(.function(1))
         try d.waitUntilIdle()
         XCTAssertFalse(d.lines.containsLine("closes"), d.lines.screen)
@@ -101,18 +101,23 @@ final class ScanFlowTests: XCTestCase {
         d.type(codes.map { $0 + "\n" }.joined())
         try d.waitUntilIdle()
         XCTAssertEqual(recorder.drafts.map(\.code), codes)
-        XCTAssertEqual(d.model.session.map { $0.result.payload?.uid }, (1...6).reversed().map { "MZ00000000000\($0)0" })
+        XCTAssertEqual(d.model.session.map { $0.outcome.payload?.uid }, (1...6).reversed().map { "MZ00000000000\($0)0" })
         XCTAssertTrue(d.lines.containsLine("Session: 6 inspections"))
-        XCTAssertTrue(d.lines.containsLine("▶ 12:00:00 ✔ GENUINE     MZ0000000000060"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("▶ 12:00:00 ✔ GENUINE      MZ0000000000060"), d.lines.screen)
     }
 
-    func testUIDTypedByHandSaysLookupNeedsTheProvenanceCache() throws {
+    func testUIDTypedByHandWithoutACacheIsRecordedAsNotVerified() throws {
         let recorder = Recorder()
         let d = makeDriver(recorder)
         d.type("MZ0000000000001\n")
         try d.waitUntilIdle()
-        XCTAssertTrue(d.lines[4].contains("UID lookup needs the provenance cache"), d.lines[4])
-        XCTAssertTrue(recorder.drafts.isEmpty)
+        XCTAssertTrue(d.lines.containsLine("?  U N V E R I F I A B L E"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("NOT VERIFIED: the UID was typed by hand"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("No provenance: this device has no offline cache yet."), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("MZ0000000000001 (typed)"), d.lines.screen)
+        XCTAssertEqual(recorder.drafts.map(\.verdict), [.unverifiable])
+        XCTAssertEqual(recorder.drafts.first?.reasons.map(\.code), ["uid-not-verified"])
+        XCTAssertEqual(recorder.drafts.first?.code, "MZ0000000000001")
     }
 
     func testQuitsOnQWithAnEmptyInputButTypesQOtherwise() throws {
@@ -168,7 +173,7 @@ final class ScanFlowTests: XCTestCase {
         d.type(Fixtures.genuine + "\n")
         try d.waitUntilIdle()
         XCTAssertTrue(d.lines.containsLine("✘ NOT RECORDED: disk full"), d.lines.screen)
-        XCTAssertTrue(d.lines.containsLine("✔ GENUINE     MZ0000000000001 NOT RECORDED"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("✔ GENUINE      MZ0000000000001 NOT RECORDED"), d.lines.screen)
     }
 
     func testArrowsShowAnEarlierInspection() throws {
@@ -188,5 +193,77 @@ final class ScanFlowTests: XCTestCase {
         d.paste(Fixtures.genuine + "\r\n")
         try d.waitUntilIdle()
         XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
+    }
+
+    func testTabAndShiftTabCycleTheScreensAndEscGoesBack() throws {
+        let d = makeDriver(Recorder())
+        d.press(.tab)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .checklist)
+        XCTAssertTrue(d.lines[0].contains("[F3 Checklist]"), d.lines[0])
+        d.press(.tab); d.press(.tab)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .status)
+        d.press(.tab, .shift)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .provenance)
+        d.press(.escape)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .scan)
+        XCTAssertFalse(d.isFinished, "Esc from another screen goes back, it does not arm quit")
+    }
+
+    func testRightArrowOnAnEmptyInputWalksTheScreensButMovesTheCursorInText() throws {
+        let d = makeDriver(Recorder())
+        d.press(.right)
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .checklist)
+        d.press(.escape)
+        d.type("AB")
+        d.press(.left)
+        d.type("x")
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .scan)
+        XCTAssertEqual(d.model.input.text, "AxB")
+    }
+
+    func testAScannerTypingOnTheStatusScreenLandsInTheScanInput() throws {
+        let recorder = Recorder()
+        let d = makeDriver(recorder)
+        d.press(.function(5))
+        try d.waitUntilIdle()
+        d.type(Fixtures.genuine + "\n")
+        try d.waitUntilIdle()
+        XCTAssertEqual(recorder.drafts.map(\.code), [Fixtures.genuine])
+        XCTAssertEqual(d.model.screen, .scan)
+    }
+
+    func testMouseClicksOnTheTabsAndTheWheelScrolls() throws {
+        let d = makeDriver(Recorder())
+        d.type(Fixtures.genuine + "\n" + "TS1:ABC\n")
+        try d.waitUntilIdle()
+        let tabs = ConsoleView.tabs(d.model)
+        let status = try XCTUnwrap(tabs.first { $0.screen == .status })
+        d.backend.inject(.mouse(MouseEvent(.click(1), at: Position(x: status.columns.lowerBound + 2, y: 0))))
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.screen, .status)
+        d.press(.function(2))
+        d.backend.inject(.mouse(MouseEvent(.scrollDown, at: Position(x: 10, y: 20))))
+        try d.waitUntilIdle()
+        XCTAssertEqual(d.model.shown, 1, "the wheel moves in the session list")
+    }
+
+    func testStatusScreenSaysWhenTheStoreCannotBeRead() throws {
+        let recorder = Recorder()
+        var env = makeEnvironment(recorder)
+        env.cacheStatus = { nil }
+        env.syncStatus = { nil }
+        let d = ProgramDriver(program: ConsoleProgram(environment: env),
+                              model: ConsoleModel(appearance: Appearance(theme: .default, glyphs: .unicode)), colorDepth: .monochrome)
+        d.press(.function(5))
+        try d.waitUntilIdle()
+        XCTAssertTrue(d.lines.containsLine("✘ The field store could not be read."), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("stampwatch doctor"), d.lines.screen)
+        XCTAssertTrue(d.lines.containsLine("✘ The outbox could not be read."), d.lines.screen)
     }
 }

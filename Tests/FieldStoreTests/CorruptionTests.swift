@@ -81,8 +81,14 @@ final class CorruptionTests: XCTestCase {
         let path = try populatedStore()
         let store = try FieldStore.open(at: path)
         XCTAssertEqual(try store.verifyContent(), [])
+        XCTAssertEqual(try store.verifyStore(jobs: 2).tables, [])
+        XCTAssertEqual(try store.verifyStore(jobs: 2).quickCheck, [])
         try store.rawWrite("UPDATE watchlist SET reason = 'recalled' WHERE uid IN (SELECT uid FROM watchlist LIMIT 1)")
         try store.rawWrite("DELETE FROM pack WHERE uid IN (SELECT uid FROM pack LIMIT 1)")
         XCTAssertEqual(try store.verifyContent(), ["watchlist", "pack"])
+        // The parallel check (what `stampwatch cache verify` runs) finds the same tables, in schema order.
+        for jobs in [1, 2, 4] {
+            XCTAssertEqual(try store.verifyStore(jobs: jobs).tables, ["watchlist", "pack"], "jobs \(jobs)")
+        }
     }
 }

@@ -47,8 +47,7 @@ final class TrustDecisionTests: XCTestCase {
     }
 
     func testThresholdsCountKeysNotSignaturesOrKeyIDs() throws {
-        let cases = [("threshold_not_met", "no signature"), ("duplicate_signatures", "no signature"),
-                     ("duplicate_keys", "same key as one already counted")]
+        let cases = [("threshold_not_met", "no signature"), ("duplicate_keys", "same key as one already counted")]
         for (name, detail) in cases {
             let scenario = try Scenarios.scenario(name)
             let error = try XCTUnwrap(try Device(scenario).refresh(scenario.steps[0], at: scenario.now).1.failure)
@@ -56,6 +55,24 @@ final class TrustDecisionTests: XCTestCase {
             XCTAssertEqual(role, "snapshot version 1", name)
             XCTAssertTrue(details.contains { $0.contains(detail) }, "\(name): \(details)")
             XCTAssertTrue(error.description.contains("signature threshold not met: 1 of 2 required keys of root version 2"), error.description)
+        }
+    }
+
+    /// TUF spec, metadata format: "The keyid MUST be unique in the signatures array". Two
+    /// signatures under one key id make the file malformed, even when one of them alone would
+    /// meet the threshold (found by tuf-conformance test_duplicate_sig_keyids), and even when
+    /// one of them is valid and the other not.
+    func testTwoSignaturesUnderOneKeyIDAreRefused() throws {
+        for (name, role, index) in [("duplicate_signature_keyids", "snapshot", 1), ("duplicate_signatures", "snapshot", 1),
+                                    ("invalid_and_valid_signature_by_one_key", "targets", 1)] {
+            let scenario = try Scenarios.scenario(name)
+            let device = try Device(scenario)
+            let error = try XCTUnwrap(device.refresh(scenario.steps[0], at: scenario.now).1.failure, name)
+            guard case .malformedMetadata(let file, let path, let reason) = error else { return XCTFail("\(name): \(error)") }
+            XCTAssertTrue(file.hasPrefix(role), "\(name): \(file)")
+            XCTAssertEqual(path, "$.signatures[\(index)].keyid", name)
+            XCTAssertTrue(reason.contains("already signs at $.signatures[0]"), "\(name): \(reason)")
+            XCTAssertNil(try device.version(role), "\(name): the \(role) must not be trusted")
         }
     }
 
