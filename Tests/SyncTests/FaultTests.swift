@@ -24,7 +24,8 @@ final class FaultTests: XCTestCase {
         let world = try LiveWorld()
         try world.startHub()
         try world.enrolAndUpdate()
-        let proxy = try FaultProxy(upstream: world.port, faults: Self.allFaults, seed: Int(seed % 1_000_000), stallSeconds: 6)
+        let proxy = try FaultProxy(upstream: world.port, faults: Self.allFaults, seed: Int(seed % 1_000_000), stallSeconds: 6,
+                                   eachFirst: true)   // every fault at least once, then at random
 
         // The officer keeps scanning while sync runs: records arrive during the whole first phase.
         let recorder = try Child(Bin.helper, ["record", world.store, world.deviceID, String(count)])

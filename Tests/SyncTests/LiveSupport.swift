@@ -241,9 +241,10 @@ final class FaultProxy {
     let child: Child
     let port: Int
 
-    init(upstream: Int, faults: String, seed: Int = 1, stallSeconds: Double = 4, globalRate: Double? = nil) throws {
+    init(upstream: Int, faults: String, seed: Int = 1, stallSeconds: Double = 4, globalRate: Double? = nil, eachFirst: Bool = false) throws {
         var args = [Bin.proxy, "--upstream-port", String(upstream), "--faults", faults, "--seed", String(seed),
                     "--stall-seconds", String(stallSeconds), "--retry-after", "1"]
+        if eachFirst { args.append("--each-first") }
         if let globalRate { args += ["--global-rate", String(globalRate)] }
         child = try Child("/usr/bin/python3", args)
         port = Int(try child.wait(for: "listening ", in: \.out, timeout: 20).prefix { $0.isNumber })!

@@ -16,7 +16,7 @@ Each request from the client is read whole, then one fault is drawn for it (seed
 
 With --rate R every connection is throttled to R bytes/s in each direction, whatever the fault (the bench).
 
-Usage: faultproxy.py --upstream-port P [--port 0] [--seed N] [--faults pass=5,stall=1,...] [--rate B/s]
+Usage: faultproxy.py --upstream-port P [--port 0] [--seed N] [--faults pass=5,stall=1,...] [--rate B/s] [--each-first]
 Prints "listening PORT" on stdout. Commands on stdin, one per line:
   upstream PORT      send later requests to another hub port (after a restart)
   faults SPEC        new weights (e.g. "pass=1")
@@ -51,8 +51,13 @@ class Proxy:
         self.stats["upstream_down"] = 0
         self.bytes_to_client = 0
         self.bytes_from_client = 0
+        # --each-first: every fault with a weight is applied once (in a seeded order) before the random draws.
+        self.queue = [n for n in FAULTS if self.weights.get(n, 0) > 0] if args.each_first else []
+        self.rng.shuffle(self.queue)
 
     def draw(self):
+        if self.queue:
+            return self.queue.pop()
         names = [n for n in FAULTS if self.weights.get(n, 0) > 0]
         if not names:
             return "pass"
@@ -285,6 +290,7 @@ async def main():
     p.add_argument("--rate", type=float, default=6250, help="bytes/s of the throttle fault")
     p.add_argument("--global-rate", type=float, default=0, help="throttle every connection to this many bytes/s")
     p.add_argument("--retry-after", default="1")
+    p.add_argument("--each-first", action="store_true", help="apply every weighted fault once before drawing at random")
     args = p.parse_args()
     proxy = Proxy(args)
     server = await asyncio.start_server(proxy.handle, "127.0.0.1", args.port)
