@@ -58,6 +58,7 @@ bench: build
 	$(SWIFT) build -c release --product fieldstore-crash-helper $(SWIFT_BUILD_FLAGS)
 	@scripts/bench.sh
 	@scripts/bench-cache.sh
+	@scripts/bench-sync.sh
 	@scripts/bench-console.sh
 	@scripts/bench-provenance.sh
 

@@ -72,10 +72,13 @@ let package = Package(
         // Hub master data + captured EPCIS events + clone flags -> the cache content of one region and window (pure core).
         .target(name: "CacheAssembly", dependencies: ["FieldStore", "EPCIS", "StrictJSON", "StampCodes"]),
 
+        // What a device and the hub both speak: RFC 9421 request signatures, signed receipts, gzip bodies.
+        .target(name: "DeviceAuth", dependencies: ["StrictJSON", "StampCrypto", "CZlib"]),
+
         // The central server: HTTP API (Hummingbird), GRDB store, signed requests and receipts, exactly-once uploads,
         // EPCIS capture, TUF file serving, clone detection.
         .target(name: "Hub", dependencies: [
-            "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib", "CacheAssembly", "FieldStore",
+            "DeviceAuth", "StrictJSON", "StampCrypto", "StampCodes", "EPCIS", "CZlib", "CacheAssembly", "FieldStore",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
         ]),
@@ -83,13 +86,17 @@ let package = Package(
         // The demo world: a deterministic Mozambique with DEMO keys, EPCIS 2.0 documents, a cache snapshot and planted cases.
         .target(name: "DemoWorld", dependencies: ["StampCodes", "StampCrypto", "StrictJSON", "Encoding", "EPCIS", "FieldStore", "CacheAssembly", "Hub"]),
 
+        // The console's side of reconciliation: batch planning, backoff, receipt checks, the sync engine over an
+        // UploadTransport (libcurl, every request signed with the device key), device identity and enrolment.
+        .target(name: "Sync", dependencies: ["DeviceAuth", "FieldStore", "HTTP", "StampCrypto", "StrictJSON"]),
+
         // What both executables share: sysexits, XDG directories, careful file I/O.
         .target(name: "CLISupport"),
 
         .executableTarget(
             name: "stampwatch",
             dependencies: [
-                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl", "Provenance",
+                "StampCodes", "Encoding", "StampCrypto", "StrictJSON", "CLISupport", "FieldStore", "TUFClient", "HTTP", "Console", "TerminalUI", "CNcursesw", "CCurl", "Provenance", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -117,6 +124,10 @@ let package = Package(
         .testTarget(name: "CacheAssemblyTests", dependencies: [
             "CacheAssembly", "Hub", "FieldStore", "EPCIS", "StrictJSON", "StampCodes", "stampwatch-hub",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SyncTests", dependencies: [
+            "Sync", "DeviceAuth", "Hub", "FieldStore", "StampCrypto", "StrictJSON", "HTTP", "stampwatch", "stampwatch-hub",
+            "fieldstore-crash-helper", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DemoWorldTests", dependencies: [
             "DemoWorld", "StampCodes", "StampCrypto", "StrictJSON", "EPCIS", "FieldStore",

@@ -110,8 +110,7 @@ public struct HubServer: Sendable {
             throw HubProblem.badRequest(error.description)
         }
         let (receipt, bytes) = try await store.upload(deviceID: id, items: items, requestSHA256: Hex.encode(SHA256.hash(raw)), now: now(), signer: signer)
-        return Response(status: .init(code: ExactlyOnce.httpStatus(receipt.records)), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return receiptResponse(request, status: .init(code: ExactlyOnce.httpStatus(receipt.records)), bytes)
     }
 
     func receipt(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -120,7 +119,7 @@ public struct HubServer: Sendable {
         let from = try queryInt(request, "from_seq", default: 1, range: 1...Int64.max)
         let limit = try queryInt(request, "limit", default: 1000, range: 1...Int64(UploadBatch.maxRecords))
         let (_, bytes) = try await store.status(deviceID: id, fromSeq: from, limit: Int(limit), now: now(), signer: signer)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return receiptResponse(request, status: .ok, bytes)
     }
 
     func capture(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -278,6 +277,27 @@ public struct HubServer: Sendable {
             throw HubProblem.badRequest("\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)")
         }
         return v
+    }
+
+    /// A receipt, gzip-compressed when the device accepts it (receipts are most of what a 2G link carries back).
+    func receiptResponse(_ request: Request, status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        guard bytes.count >= 512, Self.acceptsGzip(request.headers[.acceptEncoding]) else {
+            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        return Response(status: status, headers: [.contentType: "application/json", .contentEncoding: "gzip", .vary: "Accept-Encoding"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(bytes))))
+    }
+
+    /// Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3; `q=0` refuses it).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for item in header.lowercased().split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return q > 0
+        }
+        return false
     }
 
     func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {

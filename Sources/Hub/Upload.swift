@@ -94,11 +94,7 @@ public enum UploadBatch {
 
     /// A batch body for the given records (the device's side; tests use it).
     public static func encode(_ records: [(uuid: String, seq: Int64, kind: String, payload: [UInt8])]) -> [UInt8] {
-        let items: [JSONValue] = records.map {
-            ["record_uuid": .string($0.uuid), "seq": .integer($0.seq), "kind": .string($0.kind),
-             "payload": .string(Data($0.payload).base64EncodedString())]
-        }
-        return JSONValue.object(["records": .array(items)]).serializedBytes(sortedKeys: true)
+        UploadBody.encode(records.map { UploadBody.Record(recordUUID: $0.uuid, seq: $0.seq, kind: $0.kind, payload: $0.payload) })
     }
 }
 

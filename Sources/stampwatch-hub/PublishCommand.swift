@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import Foundation
+import Hub
 import TUFRepository
 
 struct Publish: ParsableCommand {
@@ -30,6 +31,9 @@ struct Publish: ParsableCommand {
 
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Remove target NAME; repeatable.", valueName: "name"))
     var remove: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also publish this hub's receipt public key (from DIR/receipt-key.pem, created if missing) as target hub/receipt-key.json: consoles check receipts with it.", valueName: "dir"))
+    var hubData: String?
 
     @Option(name: .long, help: ArgumentHelp("After publishing, delete all but the newest N snapshot versions and the targets versions and files only older ones list.", valueName: "n"))
     var keepVersions: Int?
@@ -68,13 +72,28 @@ struct Publish: ParsableCommand {
         return out
     }
 
+    /// The TUF target name consoles fetch the receipt key from (Sync.HubReceiptKey.targetName).
+    static let hubKeyTarget = "hub/receipt-key.json"
+
     func run() throws {
         try reporting {
             let now = Int64(Date().timeIntervalSince1970)
             var configuration = expiry.configuration()
             configuration.keyPolicies[.root] = RoleKeyPolicy(keyCount: rootKeys, threshold: rootThreshold)
             let publisher = TUFPublisher(repository: repo, keys: keys, configuration: configuration)
-            let targets = try parsedTargets()
+            var targets = try parsedTargets()
+            if let hubData {
+                guard targets[Self.hubKeyTarget] == nil else {
+                    throw CommandFailure(.usage, "--hub-data publishes \(Self.hubKeyTarget); do not also give it with --target.")
+                }
+                do {
+                    try FileManager.default.createDirectory(atPath: hubData, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    let signer = try ReceiptSigner.loadOrCreate(at: hubData + "/receipt-key.pem")
+                    targets[Self.hubKeyTarget] = .bytes(signer.publicKeyJSON.serializedBytes(sortedKeys: true))
+                } catch {
+                    throw CommandFailure(.dataError, "the hub receipt key in \(hubData) is not usable: \(error).")
+                }
+            }
             do throws(TUFRepositoryError) {
                 if initialise {
                     let created = try publisher.initialise(now: now)

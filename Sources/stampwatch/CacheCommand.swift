@@ -6,6 +6,7 @@ import HTTP
 import StampCodes
 import StampCrypto
 import StrictJSON
+import Sync
 import TUFClient
 
 /// Where the device keeps its field store and its trusted TUF metadata.
@@ -127,7 +128,10 @@ struct Cache: ParsableCommand {
             SOURCE is a URL (https://hub/tuf) or a directory (a USB stick), each holding metadata/ and targets/. \
             The first update needs --root: the authority's trusted root metadata, delivered with the device. \
             A delta from the current version is used when the hub published one, else the full snapshot. A failed \
-            or refused update leaves the previous cache in use and is shown by `stampwatch cache status`.
+            or refused update leaves the previous cache in use and is shown by `stampwatch cache status`. \
+            The hub's receipt key (target hub/receipt-key.json) is kept with the trusted metadata: `stampwatch sync` \
+            checks receipts with it. When this console is enrolled (`stampwatch device enrol`) and SOURCE is its hub, \
+            target downloads are signed with the device key and use the pin and CA given at enrolment.
             """)
 
         @Option(name: .long, help: ArgumentHelp("Repository URL or directory.", valueName: "url|dir"))
@@ -144,156 +148,18 @@ struct Cache: ParsableCommand {
 
         func run() throws {
             do {
-                try update()
+                var refresh = CacheRefresh(from: from, root: root, region: region, allowInsecureLoopback: insecureLoopback)
+                if let identity = try? Sync.DeviceIdentity.load(Device.paths), refresh.isHTTP,
+                   from.lowercased().hasPrefix(identity.hubURL.lowercased()) {
+                    refresh.signer = DeviceRequestSigner(deviceID: identity.deviceID, key: identity.key)
+                    refresh.tls = TLSOptions(caFile: identity.caFile, pinnedPublicKey: identity.pin)
+                    refresh.allowInsecureLoopback = insecureLoopback || identity.allowInsecureLoopback
+                }
+                print(try refresh.run())
             } catch {
                 throw error.exit()
             }
         }
-
-        func update() throws(CommandFailure) {
-            let store = try Cache.openStore(create: true)!
-            let metaDir = DevicePaths.tufMetadata
-            do {
-                try FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)
-            } catch {
-                throw CommandFailure(.cantCreate, "cannot create \(metaDir): \(error.localizedDescription)")
-            }
-            let tufStore = DirectoryStore(directory: metaDir)
-            if let root {
-                let bytes = try readFile(root, what: "trusted root")
-                do { try tufStore.store("root.json", bytes) } catch {
-                    throw CommandFailure(.ioError, "cannot store the trusted root: \(error)")
-                }
-            } else if !FileManager.default.fileExists(atPath: metaDir + "/root.json") {
-                throw CommandFailure(.config, "no trusted root yet: give --root ROOT.json (the authority's root metadata, delivered with the device).")
-            }
-            let (metadataURL, targetsURL, transport) = try source()
-            let trustedNow: Int64
-            do { trustedNow = try store.trustedNow(deviceClock: Cache.now()) } catch { throw CommandFailure(.dataError, "\(error)") }
-            var updater = TUFUpdater(metadataBaseURL: metadataURL, targetBaseURL: targetsURL, transport: transport, store: tufStore)
-            func fail(_ target: String, _ message: String, _ exit: SysExit) -> CommandFailure {
-                try? store.recordUpdateFailure(target: target, error: message, at: Cache.now())
-                return CommandFailure(exit, message + " The previous cache stays in use.")
-            }
-            progress("verifying repository metadata from \(from)")
-            do {
-                let report = try updater.refresh(startTime: TUFTime(secondsSince1970: trustedNow))
-                var versions = [TrustedRoleVersion(role: "root", version: report.rootVersion, expires: updater.trustedRoot?.expires.secondsSince1970 ?? 0)]
-                if let t = updater.trustedTimestamp { versions.append(TrustedRoleVersion(role: "timestamp", version: t.version, expires: t.expires.secondsSince1970)) }
-                if let s = updater.trustedSnapshot { versions.append(TrustedRoleVersion(role: "snapshot", version: s.version, expires: s.expires.secondsSince1970)) }
-                if let g = updater.trustedTargets["targets"] { versions.append(TrustedRoleVersion(role: "targets", version: g.version, expires: g.expires.secondsSince1970)) }
-                try? store.recordTrustedMetadata(versions, signedTime: nil, now: Cache.now())
-            } catch {
-                throw fail("metadata", "the repository's metadata did not verify: \(error).", error.isTransport ? .tempFail : .dataError)
-            }
-
-            let current: Int64?
-            do { current = try store.cacheInfo()?.version } catch { throw CommandFailure(.dataError, "\(error)") }
-            var candidates: [String] = []
-            if let current { candidates.append(CacheTargets.delta(region: region, from: current)) }
-            candidates.append(CacheTargets.snapshot(region: region))
-            for name in candidates {
-                let target: TargetFile
-                do {
-                    guard case .found(let t, _) = try updater.lookup(name) else { continue }
-                    target = t
-                } catch {
-                    throw fail(name, "looking up \(name) failed: \(error).", .dataError)
-                }
-                if AppliedTargets.load(metaDir).contains(target) {
-                    print("cache is up to date (version \(current.map(String.init) ?? "?"))")
-                    return
-                }
-                let staged = try fetch(target, name: name, updater: updater, into: metaDir, fail: fail)
-                defer { unlink(staged) }
-                let size = target.length
-                do {
-                    let isDelta = name != CacheTargets.snapshot(region: region)
-                    let report = isDelta ? try store.applyDelta(at: staged, now: Cache.now()) : try store.applySnapshot(at: staged, now: Cache.now())
-                    try? store.noteSignedTime(report.meta.publishedAt)
-                    var applied = AppliedTargets()
-                    applied.insert(target)
-                    if isDelta, case .found(let snapshot, _)? = try? updater.lookup(CacheTargets.snapshot(region: region)) {
-                        applied.insert(snapshot)   // published with this delta: same content version
-                    }
-                    applied.save(metaDir)
-                    Evidence.keep(staged, target: target, snapshot: !isDelta, in: metaDir)
-                    print("cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(size) bytes)")
-                    return
-                } catch {
-                    // A refused delta falls back to the snapshot; a refused snapshot is final.
-                    if name == CacheTargets.snapshot(region: region) {
-                        throw fail(name, "the cache update was refused: \(error).", .dataError)
-                    }
-                    progress("delta refused (\(error)); trying the full snapshot")
-                }
-            }
-            throw fail(CacheTargets.snapshot(region: region), "the repository lists no cache for region \(region).", .unavailable)
-        }
-
-        /// Downloads `target` into the TUF directory and verifies its length and hashes. Over HTTP the file is
-        /// named by its hash, so an interrupted download resumes (Range) on the next run; a progress bar shows on a TTY.
-        func fetch(_ target: TargetFile, name: String, updater: TUFUpdater, into dir: String,
-                   fail: (String, String, SysExit) -> CommandFailure) throws(CommandFailure) -> String {
-            let hash = AppliedTargets.sha256(target) ?? String(getpid())
-            let staged = dir + "/incoming-\(hash).sqlite"
-            let bar = ProgressLine(label: "downloading \(name)", total: target.length)
-            if let (options, client) = httpSource() {
-                let url: String
-                do { url = try updater.targetURL(target) } catch { throw fail(name, "\(error)", .dataError) }
-                do {
-                    let r = try client.download(url, to: staged, expectedLength: target.length, maxBytes: target.length,
-                                                options: options, progress: { got, _ in bar.update(got) })
-                    bar.finish(r.resumedFrom > 0 ? "resumed at \(r.resumedFrom) bytes" : nil)
-                } catch {
-                    bar.finish("interrupted")
-                    throw fail(name, "downloading \(name) failed: \(error). Run the update again to resume.",
-                               error.isTransient ? .tempFail : .dataError)
-                }
-                guard let data = FileManager.default.contents(atPath: staged) else {
-                    throw fail(name, "the downloaded \(name) cannot be read back.", .ioError)
-                }
-                do { try target.verify(Array(data)) } catch {
-                    unlink(staged)
-                    throw fail(name, "the downloaded \(name) does not match its signed length and hashes: \(error).", .dataError)
-                }
-                return staged
-            }
-            let bytes: [UInt8]
-            do { bytes = try updater.download(target) } catch {
-                throw fail(name, "downloading \(name) failed: \(error).", error.isTransport ? .tempFail : .dataError)
-            }
-            bar.update(bytes.count)
-            bar.finish(nil)
-            try writeFileAtomically(staged, bytes, mode: 0o600)
-            return staged
-        }
-
-        func httpSource() -> (TransferOptions, HTTPClient)? {
-            let lower = from.lowercased()
-            guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return nil }
-            var options = TransferOptions()
-            options.allowInsecureLoopback = insecureLoopback
-            return (options, HTTPClient())
-        }
-
-        func source() throws(CommandFailure) -> (String, String, any TUFTransport) {
-            let lower = from.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-                var options = TransferOptions()
-                options.allowInsecureLoopback = insecureLoopback
-                let base = from.hasSuffix("/") ? String(from.dropLast()) : from
-                return (base + "/metadata", base + "/targets", HTTPTransport(options: options))
-            }
-            let dir = lower.hasPrefix("file://") ? String(from.dropFirst(7)) : from
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir + "/metadata", isDirectory: &isDir), isDir.boolValue else {
-                throw CommandFailure(.noInput, "\(dir) holds no metadata/ folder: is it the cache repository (or the USB stick's copy of it)?")
-            }
-            return (FileTransport.url(forPath: dir + "/metadata"), FileTransport.url(forPath: dir + "/targets"), FileTransport())
-        }
-
-        func progress(_ line: String) { printError(line) }
     }
 
     struct VerifyCache: ParsableCommand {
@@ -337,6 +203,225 @@ struct Cache: ParsableCommand {
             }
         }
     }
+}
+
+/// One signed-cache refresh: TUF metadata, the hub's receipt key, then the region's delta or snapshot, verified
+/// and applied. Used by `cache update` and after each successful `stampwatch sync` upload.
+struct CacheRefresh {
+    var from: String
+    var root: String?
+    var region: String
+    var allowInsecureLoopback: Bool
+    /// Pin and CA for an https source.
+    var tls = TLSOptions()
+    /// Timeouts and limits to start from (sync passes its own, so a stalled link cannot hold a run for long).
+    var transfer = TransferOptions()
+    /// Signs target requests (the hub serves targets only to enrolled consoles unless it runs with --public-tuf-targets).
+    var signer: DeviceRequestSigner?
+    /// No progress lines on stderr (the console's full-screen UI).
+    var quiet = false
+    /// The field store to apply to (nil: open the device's).
+    var store: FieldStore?
+
+    init(from: String, root: String? = nil, region: String, allowInsecureLoopback: Bool) {
+        self.from = from; self.root = root; self.region = region; self.allowInsecureLoopback = allowInsecureLoopback
+    }
+
+    var isHTTP: Bool {
+        let lower = from.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    var options: TransferOptions {
+        var options = transfer
+        options.allowInsecureLoopback = allowInsecureLoopback
+        options.tls = tls
+        return options
+    }
+
+    /// The refresh as `SyncEngine` wants it: never throws, one line of outcome.
+    func outcome() -> CacheRefreshOutcome {
+        do { return CacheRefreshOutcome(ok: true, message: try run()) } catch {
+            return CacheRefreshOutcome(ok: false, message: error.message)
+        }
+    }
+
+    /// Returns the line to print on success.
+    func run() throws(CommandFailure) -> String {
+        let store: FieldStore
+        if let given = self.store { store = given } else { store = try Cache.openStore(create: true)! }
+        let metaDir = DevicePaths.tufMetadata
+        do {
+            try FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.cantCreate, "cannot create \(metaDir): \(error.localizedDescription)")
+        }
+        let tufStore = DirectoryStore(directory: metaDir)
+        if let root {
+            let bytes = try readFile(root, what: "trusted root")
+            do { try tufStore.store("root.json", bytes) } catch {
+                throw CommandFailure(.ioError, "cannot store the trusted root: \(error)")
+            }
+        } else if !FileManager.default.fileExists(atPath: metaDir + "/root.json") {
+            throw CommandFailure(.config, "no trusted root yet: give --root ROOT.json (the authority's root metadata, delivered with the device).")
+        }
+        let (metadataURL, targetsURL, transport) = try source()
+        let trustedNow: Int64
+        do { trustedNow = try store.trustedNow(deviceClock: Cache.now()) } catch { throw CommandFailure(.dataError, "\(error)") }
+        var updater = TUFUpdater(metadataBaseURL: metadataURL, targetBaseURL: targetsURL, transport: transport, store: tufStore)
+        func fail(_ target: String, _ message: String, _ exit: SysExit) -> CommandFailure {
+            try? store.recordUpdateFailure(target: target, error: message, at: Cache.now())
+            return CommandFailure(exit, message + " The previous cache stays in use.")
+        }
+        progress("verifying repository metadata from \(from)")
+        do {
+            let report = try updater.refresh(startTime: TUFTime(secondsSince1970: trustedNow))
+            var versions = [TrustedRoleVersion(role: "root", version: report.rootVersion, expires: updater.trustedRoot?.expires.secondsSince1970 ?? 0)]
+            if let t = updater.trustedTimestamp { versions.append(TrustedRoleVersion(role: "timestamp", version: t.version, expires: t.expires.secondsSince1970)) }
+            if let s = updater.trustedSnapshot { versions.append(TrustedRoleVersion(role: "snapshot", version: s.version, expires: s.expires.secondsSince1970)) }
+            if let g = updater.trustedTargets["targets"] { versions.append(TrustedRoleVersion(role: "targets", version: g.version, expires: g.expires.secondsSince1970)) }
+            try? store.recordTrustedMetadata(versions, signedTime: nil, now: Cache.now())
+        } catch {
+            throw fail("metadata", "the repository's metadata did not verify: \(error).", error.isTransport ? .tempFail : .dataError)
+        }
+        let keyNote = fetchHubKey(&updater)
+
+        let current: Int64?
+        do { current = try store.cacheInfo()?.version } catch { throw CommandFailure(.dataError, "\(error)") }
+        var candidates: [String] = []
+        if let current { candidates.append(CacheTargets.delta(region: region, from: current)) }
+        candidates.append(CacheTargets.snapshot(region: region))
+        for name in candidates {
+            let target: TargetFile
+            do {
+                guard case .found(let t, _) = try updater.lookup(name) else { continue }
+                target = t
+            } catch {
+                throw fail(name, "looking up \(name) failed: \(error).", .dataError)
+            }
+            if AppliedTargets.load(metaDir).contains(target) {
+                return "cache is up to date (version \(current.map(String.init) ?? "?"))" + keyNote
+            }
+            let staged = try fetch(target, name: name, updater: updater, into: metaDir, fail: fail)
+            defer { unlink(staged) }
+            let size = target.length
+            do {
+                let isDelta = name != CacheTargets.snapshot(region: region)
+                let report = isDelta ? try store.applyDelta(at: staged, now: Cache.now()) : try store.applySnapshot(at: staged, now: Cache.now())
+                try? store.noteSignedTime(report.meta.publishedAt)
+                var applied = AppliedTargets()
+                applied.insert(target)
+                if isDelta, case .found(let snapshot, _)? = try? updater.lookup(CacheTargets.snapshot(region: region)) {
+                    applied.insert(snapshot)   // published with this delta: same content version
+                }
+                applied.save(metaDir)
+                Evidence.keep(staged, target: target, snapshot: !isDelta, in: metaDir)
+                return "cache updated: version \(report.previousVersion.map(String.init) ?? "none") -> \(report.meta.version) (\(isDelta ? "delta" : "snapshot"), \(size) bytes)" + keyNote
+            } catch {
+                // A refused delta falls back to the snapshot; a refused snapshot is final.
+                if name == CacheTargets.snapshot(region: region) {
+                    throw fail(name, "the cache update was refused: \(error).", .dataError)
+                }
+                progress("delta refused (\(error)); trying the full snapshot")
+            }
+        }
+        throw fail(CacheTargets.snapshot(region: region), "the repository lists no cache for region \(region).", .unavailable)
+    }
+
+    /// Fetches the hub's receipt key when the repository lists it, checks it against its signed length and hashes,
+    /// and keeps it beside the trusted metadata. A failure here is reported, not fatal: the cache may still update.
+    func fetchHubKey(_ updater: inout TUFUpdater) -> String {
+        let paths = SyncPaths(store: DevicePaths.store)
+        let target: TargetFile
+        do {
+            guard case .found(let t, _) = try updater.lookup(HubReceiptKey.targetName) else { return "" }
+            target = t
+        } catch {
+            return "; hub receipt key not checked: \(error)"
+        }
+        do {
+            let bytes: [UInt8]
+            if isHTTP {
+                let url = try updater.targetURL(target)
+                var opts = options
+                opts.maxResponseBytes = target.length
+                var headers = HTTPHeaders()
+                if let signer { headers = try signer.headers(forGet: url) }
+                let response = try HTTPClient().send(HTTPRequest(url: url, headers: headers, options: opts)).requireSuccess()
+                bytes = response.body
+            } else {
+                bytes = try updater.download(target)
+            }
+            try target.verify(bytes)
+            let unchanged = FileManager.default.contents(atPath: paths.hubKey).map { [UInt8]($0) == bytes } ?? false
+            if !unchanged { try HubReceiptKey.store(bytes, paths: paths) }
+            let keyID = (try? HubReceiptKey.parse(bytes)).map { Hex.encode(SHA256.hash($0.spkiDER)).prefix(16) } ?? "?"
+            return unchanged ? "" : "; hub receipt key \(keyID)… kept"
+        } catch {
+            progress("the hub receipt key could not be fetched: \(error)")
+            return "; hub receipt key not fetched: \(error)"
+        }
+    }
+
+    /// Downloads `target` into the TUF directory and verifies its length and hashes. Over HTTP the file is
+    /// named by its hash, so an interrupted download resumes (Range) on the next run; a progress bar shows on a TTY.
+    func fetch(_ target: TargetFile, name: String, updater: TUFUpdater, into dir: String,
+               fail: (String, String, SysExit) -> CommandFailure) throws(CommandFailure) -> String {
+        let hash = AppliedTargets.sha256(target) ?? String(getpid())
+        let staged = dir + "/incoming-\(hash).sqlite"
+        let bar = quiet ? nil : ProgressLine(label: "downloading \(name)", total: target.length)
+        if isHTTP {
+            let url: String
+            do { url = try updater.targetURL(target) } catch { throw fail(name, "\(error)", .dataError) }
+            var headers = HTTPHeaders()
+            if let signer {
+                do { headers = try signer.headers(forGet: url) } catch { throw fail(name, error.message, .config) }
+            }
+            do {
+                let r = try HTTPClient().download(url, to: staged, expectedLength: target.length, maxBytes: target.length, headers: headers,
+                                                  options: options, progress: { got, _ in bar?.update(got) })
+                bar?.finish(r.resumedFrom > 0 ? "resumed at \(r.resumedFrom) bytes" : nil)
+            } catch {
+                bar?.finish("interrupted")
+                var hint = ""
+                if case .httpStatus(401, _) = error { hint = signer == nil ? " The hub serves the cache only to enrolled consoles: run `stampwatch device enrol` first." : " The hub did not accept this console's signature." }
+                throw fail(name, "downloading \(name) failed: \(error).\(hint) Run the update again to resume.",
+                           error.isTransient ? .tempFail : .dataError)
+            }
+            guard let data = FileManager.default.contents(atPath: staged) else {
+                throw fail(name, "the downloaded \(name) cannot be read back.", .ioError)
+            }
+            do { try target.verify(Array(data)) } catch {
+                unlink(staged)
+                throw fail(name, "the downloaded \(name) does not match its signed length and hashes: \(error).", .dataError)
+            }
+            return staged
+        }
+        let bytes: [UInt8]
+        do { bytes = try updater.download(target) } catch {
+            throw fail(name, "downloading \(name) failed: \(error).", error.isTransport ? .tempFail : .dataError)
+        }
+        bar?.update(bytes.count)
+        bar?.finish(nil)
+        try writeFileAtomically(staged, bytes, mode: 0o600)
+        return staged
+    }
+
+    func source() throws(CommandFailure) -> (String, String, any TUFTransport) {
+        if isHTTP {
+            let base = from.hasSuffix("/") ? String(from.dropLast()) : from
+            return (base + "/metadata", base + "/targets", HTTPTransport(options: options))
+        }
+        let lower = from.lowercased()
+        let dir = lower.hasPrefix("file://") ? String(from.dropFirst(7)) : from
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir + "/metadata", isDirectory: &isDir), isDir.boolValue else {
+            throw CommandFailure(.noInput, "\(dir) holds no metadata/ folder: is it the cache repository (or the USB stick's copy of it)?")
+        }
+        return (FileTransport.url(forPath: dir + "/metadata"), FileTransport.url(forPath: dir + "/targets"), FileTransport())
+    }
+
+    func progress(_ line: String) { if !quiet { printError(line) } }
 }
 
 /// The signed cache files applied since the last snapshot, kept byte for byte (named by their signed hash) so

@@ -12,7 +12,7 @@ struct Stampwatch: ParsableCommand {
         69 unavailable, 78 configuration.
         """,
         version: "0.1.0",
-        subcommands: [Verify.self, ProvenanceLookup.self, Cache.self, Doctor.self]
+        subcommands: [Verify.self, ProvenanceLookup.self, Cache.self, Device.self, SyncCommand.self, Doctor.self]
     )
 
     @Option(name: .long, help: "Console colour theme: default, light, high-contrast, sunlight, or a .theme file (overrides the config file).")
