@@ -37,7 +37,7 @@ public enum ProvenanceBuilder {
             i += 1
             let rows = try source.events(naming: member.link.id).filter { $0.time >= member.from && $0.time <= member.to }
             for row in rows {
-                let parsed = parse(row)
+                let parsed = parse(row, keep: Set(members.map(\.link.id)))
                 if member.link.id == uid, report.commissioning == nil, let m = parsed.manufacture { report.commissioning = m }
                 let via = "\(member.link.levelName) \(member.link.id)"
                 if var existing = byID[row.eventID] {
@@ -115,13 +115,25 @@ public enum ProvenanceBuilder {
 
     /// The event's display fields. The body was validated when captured; if it cannot be read now the
     /// row's own columns are shown and the reason is kept.
-    static func parse(_ row: CachedEvent) -> Parsed {
+    ///
+    /// `keep` names the chain's ids: long id lists (a commissioning event names hundreds of packs) are cut to
+    /// the entries naming them before the event is read, since nothing shown depends on the others and
+    /// reading (validating) every EPC of every event was most of a lookup's time. The event's own columns,
+    /// id and time are untouched; its full list stays in the cache's `body` and `event_epc`.
+    static func parse(_ row: CachedEvent, keep: Set<String> = []) -> Parsed {
         var e = ProvenanceEvent(eventID: row.eventID, type: row.type, time: row.time, action: nil, bizStep: row.bizStep,
                                 disposition: row.disposition, readPoint: row.readPoint, bizLocation: row.bizLocation, via: [],
                                 parentID: nil, transactions: [], sources: [], destinations: [], details: [], fctcItems: [],
                                 unreadable: nil)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(Array(row.body.utf8), limits: JSONLimits(maxDepth: EPCISReader.maxDepth))
+        } catch {
+            e.unreadable = "the stored body is not JSON (\(error.description))"
+            return Parsed(event: e, children: [])
+        }
         let event: EPCISEvent
-        switch EPCISReader.read(Array(row.body.utf8)) {
+        switch EPCISReader.read(slim(json, keep: keep)) {
         case .success(let doc) where doc.events.count == 1:
             event = doc.events[0]
         case .success:
@@ -150,6 +162,26 @@ public enum ProvenanceBuilder {
         return Parsed(event: e, children: event.childEPCs ?? [], manufacture: manufacture)
     }
 
+    /// The event with each id list longer than `slimThreshold` reduced to its entries that name a kept id
+    /// (equal, or an EPC URI whose last segment is the id: an SGTIN's serial is the pack UID), or to its
+    /// first entry when none does (a list must not be empty).
+    static let slimThreshold = 8
+
+    static func slim(_ value: JSONValue, keep: Set<String>) -> JSONValue {
+        guard case .object(var obj) = value else { return value }
+        for key in ["epcList", "childEPCs", "inputEPCList", "outputEPCList"] {
+            guard let list = obj[key]?.arrayValue, list.count > slimThreshold else { continue }
+            let kept = list.filter { item in
+                guard let s = item.stringValue else { return true }
+                if keep.contains(s) { return true }
+                guard let dot = s.lastIndex(where: { $0 == "." || $0 == ":" || $0 == "/" }) else { return false }
+                return keep.contains(String(s[s.index(after: dot)...]))
+            }
+            _ = obj.updateValue(.array(kept.isEmpty ? [list[0]] : kept), forKey: key)
+        }
+        return .object(obj)
+    }
+
     static func text(_ v: JSONValue) -> String {
         if case .string(let s) = v { return s }
         return v.serialized()
@@ -159,7 +191,7 @@ public enum ProvenanceBuilder {
     /// children, which unpacks all), after `time`; nil if it is still inside as far as the cache knows.
     static func unpackTime(of child: String, from parent: String, after time: Int64, source: any ProvenanceSource) throws -> Int64? {
         for row in try source.events(naming: parent) where row.type == "AggregationEvent" && row.time >= time {
-            let p = parse(row)
+            let p = parse(row, keep: [child, parent])
             if p.event.action == "DELETE", p.event.parentID == parent, p.children.isEmpty || p.children.contains(child) {
                 return row.time
             }

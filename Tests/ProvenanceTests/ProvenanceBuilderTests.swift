@@ -252,4 +252,26 @@ final class ProvenanceBuilderTests: XCTestCase {
         XCTAssertTrue(text.contains("(i) subsequent purchasers:"))
         XCTAssertTrue(text.contains("Cache: watchlist-clone:"))
     }
+
+    func testLongIDListsAreCutToTheChainBeforeReadingAndStillAnswer() throws {
+        var s = Self.world()
+        // A commissioning of 40 packs and a carton unpacked with 30 others: both must still read and count.
+        let others = (0..<39).map { "urn:epc:id:sgtin:9520011.000109.MZ00000000\(String(format: "%02d", $0))" }
+        s.eventList.removeAll { $0.eventID == "e-commission" }
+        s.eventList.append(Self.event("e-commission", "ObjectEvent", Self.t0, [
+            ("epcList", .array((others.prefix(20) + ["urn:epc:id:sgtin:9520011.000109." + Self.uid] + others.dropFirst(20)).map { .string($0) })),
+            ("action", "ADD"), ("bizStep", "commissioning"), ("disposition", "active"),
+            ("ilmd", .object(JSONObject([("sw:productionShift", "C")]))),
+        ], ids: [(Self.uid, .epc)]))
+        let r = try ProvenanceBuilder.report(uid: Self.uid, payload: nil, source: s)
+        XCTAssertEqual(r.events.compactMap(\.unreadable), [])
+        XCTAssertEqual(r.fctc.first { $0.item == .d }!.values.first?.value, "C")
+
+        let slim = ProvenanceBuilder.slim(try JSONParser.parse(Array(s.eventList.last!.body.utf8)), keep: [Self.uid])
+        XCTAssertEqual(slim["epcList"]?.arrayValue?.compactMap(\.stringValue), ["urn:epc:id:sgtin:9520011.000109." + Self.uid])
+        let none = ProvenanceBuilder.slim(try JSONParser.parse(Array(s.eventList.last!.body.utf8)), keep: ["MZ-NOT-THERE"])
+        XCTAssertEqual(none["epcList"]?.arrayValue?.count, 1, "never empty: the first entry stays")
+        let short = ProvenanceBuilder.slim(.object(JSONObject([("epcList", .array([.string("a"), .string("b")]))])), keep: [])
+        XCTAssertEqual(short["epcList"]?.arrayValue?.count, 2, "short lists are read whole")
+    }
 }
