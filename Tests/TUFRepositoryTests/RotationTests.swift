@@ -186,13 +186,16 @@ final class RotationTests: XCTestCase {
         for (label, signers) in [("one root key", [rootKeys[0]]), ("one root key twice", [rootKeys[1], rootKeys[1]]),
                                  ("one root key and a foreign key", [rootKeys[2], attacker])] {
             let mirror = try hub.copyRepository()
-            // (Two signature entries by the same key count once.)
+            // Two signature entries by the same key are refused outright (the spec allows one per key id).
             let forged = try Envelope.sign(signed, with: signers)
             try Data(forged).write(to: URL(fileURLWithPath: mirror + "/metadata/2.root.json"))
             let console = try Console(hub)
             assertClientRefuses("a root signed by \(label)", { try console.refresh(mirror) }) {
                 if case .thresholdNotMet(let role, _, let valid, let threshold, _) = $0 {
                     return role == "root version 2" && valid == 1 && threshold == 2
+                }
+                if case .malformedMetadata(let role, let path, _) = $0, label == "one root key twice" {
+                    return role == "root version 2" && path == "$.signatures[1].keyid"
                 }
                 return false
             }
