@@ -170,7 +170,7 @@ public struct ConsoleProgram: Program {
     private func quit(_ model: inout ConsoleModel) -> [Effect<ConsoleMessage>] {
         if let dirty = model.session.first(where: \.checklistDirty), !model.quitArmed {
             model.quitArmed = true
-            model.status = "Checklist of \(dirty.outcome.uid ?? "an inspection") not recorded: Enter on it records it; quit again to leave it"
+            model.status = "Checklist not recorded (\(dirty.outcome.uid ?? "an inspection")): Enter on it records it; quit again to leave it"
             return []
         }
         return [.quit]

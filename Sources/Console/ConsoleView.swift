@@ -87,11 +87,11 @@ public enum ConsoleText {
     }
 
     /// The status bar's right side: the cache, the records waiting to upload and the link, at all times
-    /// (`cache v3 fresh 2h · 0 to upload · online`).
+    /// (`cache v3 fresh 2h · 0 waiting · online`).
     public static func statusRight(_ c: CacheSummary?, _ sync: SyncStatus? = nil) -> String {
         var s = cache(c)
         if let sync {
-            s += " · \(sync.waiting) to upload"
+            s += " · \(sync.waiting) waiting"
             s += sync.running && sync.progressTotal > 0 ? " · sending \(sync.progressDone)/\(sync.progressTotal)" : " · " + sync.linkWord
             if sync.refused > 0 { s += " · \(sync.refused) refused" }
         } else if let n = c?.pendingUploads {

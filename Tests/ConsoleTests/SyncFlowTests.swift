@@ -55,7 +55,7 @@ final class SyncFlowTests: XCTestCase {
         let (d, _) = driver(feed, status: offline)
         try d.waitUntilIdle()
         XCTAssertTrue(feed.subscribed, "the program subscribed at start")
-        XCTAssertTrue(statusBar(d).contains("2 to upload · offline"), statusBar(d))
+        XCTAssertTrue(statusBar(d).contains("2 waiting · offline"), statusBar(d))
 
         d.press(.function(5))
         try d.waitUntilIdle()
@@ -85,13 +85,13 @@ final class SyncFlowTests: XCTestCase {
         try waitUntil { feed.status.running }
         try d.waitUntilIdle()
         XCTAssertTrue(d.lines.containsLine("Sending       1 of 2 records answered"), d.lines.screen)
-        XCTAssertTrue(statusBar(d).contains("2 to upload · sending 1/2"), statusBar(d))
+        XCTAssertTrue(statusBar(d).contains("2 waiting · sending 1/2"), statusBar(d))
 
         // The run ends: online, nothing waiting; the cache figures are read again.
         feed.publish(SyncStatus(pending: 0, acknowledged: 2, link: .online, lastSuccessAt: Fixtures.now, nextAttemptAt: Fixtures.now + 60,
                                 hub: "https://hub.example", deviceID: "console-7"))
         try d.waitUntilIdle()
-        XCTAssertTrue(statusBar(d).contains("0 to upload · online"), statusBar(d))
+        XCTAssertTrue(statusBar(d).contains("0 waiting · online"), statusBar(d))
         XCTAssertTrue(d.lines.containsLine("Link          ✔ online · https://hub.example"), d.lines.screen)
         XCTAssertTrue(d.lines.containsLine("Hub           2 stored, 0 refused"), d.lines.screen)
         XCTAssertFalse(d.lines.containsLine("Sending"), d.lines.screen)
@@ -132,7 +132,7 @@ final class SyncFlowTests: XCTestCase {
         let (d, _) = driver(nil, status: status)
         d.press(.function(5))
         try d.waitUntilIdle()
-        XCTAssertTrue(statusBar(d).contains("3 to upload · not enrolled"), statusBar(d))
+        XCTAssertTrue(statusBar(d).contains("3 waiting · not enrolled"), statusBar(d))
         XCTAssertTrue(d.lines.containsLine("not enrolled with a hub"), d.lines.screen)
         let text = d.lines.joined(separator: " ")
         XCTAssertTrue(text.contains("stampwatch device enrol --hub URL --token T"), d.lines.screen)
@@ -147,7 +147,7 @@ final class SyncFlowTests: XCTestCase {
         let (d, _) = driver(Feed(status), status: status, size: Size(width: 132, height: 43))
         d.press(.function(5))
         try d.waitUntilIdle()
-        XCTAssertTrue(statusBar(d).contains("1 to upload · sync refused"), statusBar(d))
+        XCTAssertTrue(statusBar(d).contains("1 waiting · sync refused"), statusBar(d))
         XCTAssertTrue(d.lines.containsLine("✘ refused by the hub"), d.lines.screen)
         XCTAssertTrue(d.lines.containsLine("the hub has revoked this device"), d.lines.screen)
         XCTAssertTrue(d.lines.containsLine("Retrying will not help until someone acts"), d.lines.screen)

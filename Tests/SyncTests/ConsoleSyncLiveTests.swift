@@ -38,7 +38,7 @@ final class ConsoleSyncLiveTests: XCTestCase {
 
         try start(env: world.env.merging(["XDG_STATE_HOME": world.scratch.file("state"), "HOME": world.scratch.path]) { $1 })
         // The first run happens at start: the link comes up with nothing to send.
-        try waitFor("the console online") { $0.last { !$0.isEmpty }?.contains("0 to upload · online") == true }
+        try waitFor("the console online") { $0.last { !$0.isEmpty }?.contains("0 waiting · online") == true }
 
         try tmux(["send-keys", "-t", "console", "-l", code])
         try tmux(["send-keys", "-t", "console", "Enter"])
@@ -52,7 +52,7 @@ final class ConsoleSyncLiveTests: XCTestCase {
         XCTAssertEqual(hub.first?.seq, 1)
         let stored = String(decoding: hub.first?.payload ?? [], as: UTF8.self)
         XCTAssertTrue(stored.contains("\"officer_id\":\"OFF-SYNC\""), stored)
-        try waitFor("nothing waiting, online") { $0.last { !$0.isEmpty }?.contains("0 to upload · online") == true }
+        try waitFor("nothing waiting, online") { $0.last { !$0.isEmpty }?.contains("0 waiting · online") == true }
         XCTAssertEqual(try world.deviceRows().map(\.state), ["acknowledged"])
 
         // The Cache & sync screen says so too.
