@@ -35,6 +35,10 @@ public struct ConsoleConfig: Equatable, Sendable {
 
     public init() {}
 
+    /// The `[sync]` section's lines as written (comments and all), at their line numbers, every other line
+    /// blank: what the sync engine's own parser (`Sync.SyncConfigFile`) reads, so its errors name the right line.
+    public var syncSection = ""
+
     /// The sections and the keys each accepts.
     public static let sections: [String: [String]] = [
         "console": ["theme", "mouse", "ascii"],
@@ -42,36 +46,56 @@ public struct ConsoleConfig: Equatable, Sendable {
         "keys": [],
     ]
 
-    public static func parse(_ text: String, source: String = "config") -> Result<ConsoleConfig, ConfigErrors> {
+    /// Sections this parser accepts but leaves to another part of the program, with their own syntax.
+    public static let otherSections: Set<String> = ["sync"]
+
+    /// A check of a section this parser leaves to another part: given the section's text (lines at their
+    /// numbers, others blank), the mistakes as (line, message).
+    public typealias SectionCheck = (_ text: String) -> [(line: Int, message: String)]
+
+    /// - Parameter sync: checks the `[sync]` section (the console passes `Sync.SyncConfigFile.parse`); without
+    ///   it the section is kept in `syncSection` unchecked.
+    public static func parse(_ text: String, source: String = "config", sync: SectionCheck? = nil) -> Result<ConsoleConfig, ConfigErrors> {
         var config = ConsoleConfig()
         config.source = source
         var errors: [ConfigError] = []
         var section: String?
         var seen: [String: Int] = [:]
         var keyLines: [String] = []
+        var syncLines: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, raw) in lines.enumerated() {
             let lineNumber = index + 1
             keyLines.append("")
+            syncLines.append("")
             func fail(_ message: String) { errors.append(ConfigError(source: source, line: lineNumber, message: message)) }
             let line = stripComment(raw).trimmingCharacters
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { fail("a section header is `[name]`, found \"\(line)\""); continue }
                 let name = String(line.dropFirst().dropLast()).trimmingCharacters.lowercased()
+                if otherSections.contains(name) {
+                    section = name
+                    syncLines[index] = "[\(name)]"
+                    continue
+                }
                 guard sections[name] != nil else {
-                    fail("unknown section `[\(name)]`: sections are [console], [inspection] and [keys]")
+                    fail("unknown section `[\(name)]`: sections are [console], [inspection], [keys] and [sync]")
                     section = nil
                     continue
                 }
                 section = name
                 continue
             }
+            if section == "sync" {
+                syncLines[index] = String(raw)
+                continue
+            }
             guard let eq = line.firstIndex(of: "=") else { fail("expected `key = value`, found \"\(line)\""); continue }
             let key = String(line[..<eq]).trimmingCharacters.lowercased()
             let value = String(line[line.index(after: eq)...]).trimmingCharacters
             guard let section else {
-                fail("`\(key)` is outside a section: put it under [console], [inspection] or [keys]")
+                fail("`\(key)` is outside a section: put it under [console], [inspection], [keys] or [sync]")
                 continue
             }
             if key.isEmpty { fail("missing key before `=`"); continue }
@@ -113,6 +137,10 @@ public struct ConsoleConfig: Equatable, Sendable {
             }
         }
         config.keyLines = keyLines.joined(separator: "\n")
+        config.syncSection = syncLines.joined(separator: "\n")
+        if let sync {
+            errors += sync(config.syncSection).map { ConfigError(source: source, line: $0.line, message: "[sync] " + $0.message) }
+        }
         // The key lines are checked against the console's actions now, so a typo is caught with its line.
         var keyMap = ConsoleKeys.standard
         errors += keyMap.apply(config: config.keyLines, source: source)

@@ -63,16 +63,23 @@ public struct CacheSummary: Sendable, Equatable {
     public static let noCache = CacheSummary(freshness: .noCache)
 }
 
-/// The console's view of uploads to the hub: a small value the sync engine (module `Sync`) will feed.
-/// Until it is connected, the console fills it from the outbox counts and says sync is not running.
+/// The console's view of uploads to the hub, fed by the background sync (`stampwatch` maps `Sync.SyncStatus`
+/// onto it) or, without one, by the outbox counts alone.
 public struct SyncStatus: Sendable, Equatable {
-    /// The link to the hub as the sync engine sees it.
+    /// The link to the hub as the sync engine learned it by trying (never guessed).
     public enum Link: String, Sendable, Equatable {
-        /// No sync engine is running on this device (records wait in the outbox).
+        /// No sync runs in this console (plain counts from the outbox; records wait there).
         case notRunning = "not running"
+        /// This console is not enrolled with a hub: records wait in the outbox until it is.
+        case notEnrolled = "not enrolled"
+        /// The hub could not be reached, or it is busy and asked to wait (`lastError` says which).
         case offline
+        /// A run is trying to reach the hub and nothing is known yet.
         case connecting
         case online
+        /// The hub refuses this device or the link is not trusted (revoked, signature, TLS pin, forged
+        /// receipt, no hub key): retrying will not help until someone acts. `lastError` says what.
+        case refused
     }
 
     /// Recorded, waiting to be sent.
@@ -90,15 +97,50 @@ public struct SyncStatus: Sendable, Equatable {
     public var lastSuccessAt: Int64?
     /// When the next attempt is due (epoch seconds), if one is scheduled.
     public var nextAttemptAt: Int64?
+    /// A run is in progress right now, with its progress (records answered of those waiting when it began).
+    public var running = false
+    public var progressDone = 0
+    public var progressTotal = 0
+    /// The hub this console is enrolled with, and its id there (nil: not enrolled or unknown).
+    public var hub: String?
+    public var deviceID: String?
 
     public init(pending: Int = 0, inFlight: Int = 0, acknowledged: Int = 0, refused: Int = 0, link: Link = .notRunning,
-                lastError: String? = nil, lastSuccessAt: Int64? = nil, nextAttemptAt: Int64? = nil) {
+                lastError: String? = nil, lastSuccessAt: Int64? = nil, nextAttemptAt: Int64? = nil, running: Bool = false,
+                progressDone: Int = 0, progressTotal: Int = 0, hub: String? = nil, deviceID: String? = nil) {
         self.pending = pending; self.inFlight = inFlight; self.acknowledged = acknowledged; self.refused = refused
         self.link = link; self.lastError = lastError; self.lastSuccessAt = lastSuccessAt; self.nextAttemptAt = nextAttemptAt
+        self.running = running; self.progressDone = progressDone; self.progressTotal = progressTotal
+        self.hub = hub; self.deviceID = deviceID
     }
 
     /// Records not yet stored by the hub.
     public var waiting: Int { pending + inFlight }
+
+    /// The link in a word or two, for the status bar.
+    public var linkWord: String {
+        switch link {
+        case .notRunning: "sync off"
+        case .notEnrolled: "not enrolled"
+        case .offline: "offline"
+        case .connecting: "connecting"
+        case .online: "online"
+        case .refused: "sync refused"
+        }
+    }
+
+    /// The console's link for the sync engine's `LinkState` (its raw value: `unknown`, `up`, `down`, `busy`,
+    /// `refused`). `up` is online; `down` and `busy` are offline (the error says which: unreachable, or the
+    /// hub asked to wait); `refused` stays refused (someone must act); `unknown` is connecting while a run
+    /// tries, else offline when the last attempt left an error (no hub key yet, say), else connecting.
+    public static func link(engineState: String, running: Bool, lastError: String?) -> Link {
+        switch engineState {
+        case "up": .online
+        case "down", "busy": .offline
+        case "refused": .refused
+        default: running || lastError == nil ? .connecting : .offline
+        }
+    }
 }
 
 /// One inspection record as the console hands it to the store.
@@ -157,8 +199,14 @@ public struct ConsoleEnvironment: Sendable {
     public var checklist: @Sendable (_ seriesID: String) throws -> SeriesChecklist?
     /// The cache and outbox state right now (nil when the store cannot be read).
     public var cacheStatus: @Sendable () -> CacheSummary?
-    /// Uploads to the hub right now (nil when unknown).
+    /// Uploads to the hub right now (nil when unknown). Cheap: called after every inspection.
     public var syncStatus: @Sendable () -> SyncStatus?
+    /// Asks the background sync to run now ("Sync now"); nil when this console has none (not enrolled, tests).
+    /// Must return at once: the run happens on the sync's own thread.
+    public var syncNow: (@Sendable () -> Void)?
+    /// Subscribes to the background sync's status changes (a run starting, its progress, its end). The
+    /// callback may be called from any thread, at any time, until the process ends; nil: no background sync.
+    public var syncUpdates: (@Sendable (_ deliver: @escaping @Sendable (SyncStatus) -> Void) -> Void)?
     /// Stores an inspection record durably with its outbox row; returns its record id (a UUID) only
     /// once it is on disk.
     public var record: @Sendable (InspectionDraft) throws -> String
@@ -178,10 +226,13 @@ public struct ConsoleEnvironment: Sendable {
                 record: @escaping @Sendable (InspectionDraft) throws -> String,
                 now: @escaping @Sendable () -> Int64,
                 log: @escaping @Sendable (String) -> Void = { _ in },
-                place: String = "", officerID: String = "") {
+                place: String = "", officerID: String = "",
+                syncNow: (@Sendable () -> Void)? = nil,
+                syncUpdates: (@Sendable (@escaping @Sendable (SyncStatus) -> Void) -> Void)? = nil) {
         self.verify = verify; self.provenance = provenance; self.checklist = checklist
         self.cacheStatus = cacheStatus; self.syncStatus = syncStatus; self.record = record; self.now = now; self.log = log
         self.place = place; self.officerID = officerID
+        self.syncNow = syncNow; self.syncUpdates = syncUpdates
     }
 }
 

@@ -124,6 +124,8 @@ public enum ConsoleMessage: Sendable {
     case checklistRecorded(entry: Int, recordID: String?, error: String?, CacheSummary?, SyncStatus?)
     /// Fresh cache, outbox and sync figures.
     case cacheRefreshed(CacheSummary?, SyncStatus?)
+    /// The background sync's status changed (a run started, made progress or ended).
+    case syncChanged(SyncStatus)
 }
 
 /// The console's key map. On the scan screen, keys that type a character go to the input (so a UID typed
@@ -140,6 +142,7 @@ public enum ConsoleKeys {
     public static let nextScreen: Action = "next-screen"
     public static let previousScreen: Action = "previous-screen"
     public static let refresh: Action = "refresh"
+    public static let syncNow: Action = "sync-now"
 
     public static let standard = KeyMap([
         KeyBinding(verify, [KeyEvent(.enter)], "Scan: verify (empty input: checklist); Checklist: record", group: "Inspection"),
@@ -163,6 +166,7 @@ public enum ConsoleKeys {
         KeyBinding(.bottom, [KeyEvent(.end), .char("G")], "Bottom", group: "Moving"),
         KeyBinding(.help, [.char("?"), KeyEvent(.function(1))], "Show or hide this help", group: "General"),
         KeyBinding(refresh, [.char("r")], "Cache & sync: read the figures again", group: "General"),
+        KeyBinding(syncNow, [.char("s")], "Cache & sync: send waiting records to the hub now", group: "General"),
         KeyBinding(.repaint, [.ctrl("l")], "Redraw the screen", group: "General"),
         KeyBinding(.quit, [.char("q"), .ctrl("c")], "Quit (q only when no text is being typed)", group: "General"),
     ])

@@ -19,7 +19,16 @@ public struct ConsoleProgram: Program {
     public init(environment: ConsoleEnvironment) { self.environment = environment }
 
     public func start(_ model: inout ConsoleModel) -> [Effect<ConsoleMessage>] {
-        [refreshCache()]
+        var effects = [refreshCache()]
+        // The background sync's changes come in as messages. The subscription effect ends at once (so a test
+        // driver still goes idle); the sender it hands over stays valid and posts to the loop from the sync's
+        // thread, waking it, for as long as the program runs.
+        if let subscribe = environment.syncUpdates {
+            effects.append(.stream(id: "sync-updates") { send in
+                subscribe { status in send(.syncChanged(status)) }
+            })
+        }
+        return effects
     }
 
     public func message(for event: InputEvent) -> ConsoleMessage? { .input(event) }
@@ -29,6 +38,12 @@ public struct ConsoleProgram: Program {
         case .cacheRefreshed(let summary, let sync):
             apply(summary, sync, to: &model)
             return []
+        case .syncChanged(let sync):
+            let ended = model.sync?.running == true && !sync.running
+            model.sync = sync
+            model.syncLoaded = true
+            // A run that ended may have refreshed the cache and changed the counts: read them again.
+            return ended ? [refreshCache()] : []
         case .inspected(var entry, let after, let sync):
             if !model.queue.isEmpty { model.queue.removeFirst() }
             model.working = false
@@ -155,7 +170,7 @@ public struct ConsoleProgram: Program {
     private func quit(_ model: inout ConsoleModel) -> [Effect<ConsoleMessage>] {
         if let dirty = model.session.first(where: \.checklistDirty), !model.quitArmed {
             model.quitArmed = true
-            model.status = "Checklist of \(dirty.outcome.uid ?? "an inspection") not recorded: Enter on it records it; quit again to leave it"
+            model.status = "Checklist not recorded (\(dirty.outcome.uid ?? "an inspection")): Enter on it records it; quit again to leave it"
             return []
         }
         return [.quit]
@@ -340,6 +355,16 @@ public struct ConsoleProgram: Program {
         case ConsoleKeys.refresh? where model.screen == .status:
             model.status = "Reading the cache and outbox…"
             return [refreshCache()]
+        case ConsoleKeys.syncNow? where model.screen == .status:
+            guard let syncNow = environment.syncNow else {
+                model.status = model.sync?.link == .notEnrolled
+                    ? "Not enrolled: run `stampwatch device enrol --hub URL --token T`, then restart the console"
+                    : "No background sync in this console"
+                return []
+            }
+            model.status = model.sync?.running == true ? "A sync is running; another follows it" : "Sync requested"
+            // Only a signal to the sync thread: it returns at once.
+            return [.task { syncNow(); return nil }]
         case .up?, .down?, .pageUp?, .pageDown?, .top?, .bottom?:
             guard model.screen == .provenance else { return [] }
             let page = max(1, ProvenanceLayout(size: model.size).scrollHeight - 1)

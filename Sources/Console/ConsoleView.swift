@@ -86,9 +86,17 @@ public enum ConsoleText {
         return s
     }
 
-    public static func statusRight(_ c: CacheSummary?) -> String {
+    /// The status bar's right side: the cache, the records waiting to upload and the link, at all times
+    /// (`cache v3 fresh 2h · 0 waiting · online`).
+    public static func statusRight(_ c: CacheSummary?, _ sync: SyncStatus? = nil) -> String {
         var s = cache(c)
-        if let n = c?.pendingUploads { s += " · \(n) to upload" }
+        if let sync {
+            s += " · \(sync.waiting) waiting"
+            s += sync.running && sync.progressTotal > 0 ? " · sending \(sync.progressDone)/\(sync.progressTotal)" : " · " + sync.linkWord
+            if sync.refused > 0 { s += " · \(sync.refused) refused" }
+        } else if let n = c?.pendingUploads {
+            s += " · \(n) to upload"
+        }
         return s + " "
     }
 
@@ -245,9 +253,9 @@ public enum ConsoleView {
             hints = KeyHint.from(model.keyMap, [(.down, "Scroll"), (.pageDown, "Page"), (.back, "Back"), (.help, "Help")])
         case .status:
             StatusView.render(model, into: &buffer, area: body)
-            hints = KeyHint.from(model.keyMap, [(ConsoleKeys.refresh, "Refresh"), (.back, "Back"), (.help, "Help")])
+            hints = KeyHint.from(model.keyMap, [(ConsoleKeys.syncNow, "Sync now"), (ConsoleKeys.refresh, "Refresh"), (.back, "Back"), (.help, "Help")])
         }
-        StatusBarView.render(left: model.status, hints: hints, right: ConsoleText.statusRight(model.cache), into: &buffer,
+        StatusBarView.render(left: model.status, hints: hints, right: ConsoleText.statusRight(model.cache, model.syncLoaded ? model.sync : nil), into: &buffer,
                              area: status, appearance: look)
 
         if model.showHelp {

@@ -60,24 +60,44 @@ public enum StatusText {
         return out
     }
 
-    /// Uploads: what waits, what the hub stored or refused, the link and its last error.
-    public static func syncLines(_ s: SyncStatus?, loaded: Bool, now: Int64?, width: Int) -> [PanelLine] {
+    /// Uploads: the link, what waits, what the hub stored or refused, the run in progress, the last error, and
+    /// what to do (enrol, wait, or report).
+    public static func syncLines(_ s: SyncStatus?, loaded: Bool, now: Int64?, width: Int, syncNowKey: String? = nil) -> [PanelLine] {
         func para(_ text: String, _ slot: ThemeSlot? = nil) -> [PanelLine] { TextLayout.wrap(text, width: width).map { PanelLine($0, slot) } }
         guard loaded else { return para("Reading the outbox…", .muted) }
         guard let s else { return para("✘ The outbox could not be read. Records already written stay on disk; the log has the details.", .error) }
         var out: [PanelLine] = []
-        let link: String = switch s.link {
-        case .notRunning: "sync not running on this device"
-        case .offline: "offline"
-        case .connecting: "connecting…"
-        case .online: "online"
+        let link: String
+        var linkSlot: ThemeSlot?
+        switch s.link {
+        case .notRunning: link = "sync not running in this console"
+        case .notEnrolled: link = "not enrolled with a hub"; linkSlot = .warning
+        case .offline: link = "⚠ offline"; linkSlot = .warning
+        case .connecting: link = "connecting…"
+        case .online: link = "✔ online"
+        case .refused: link = "✘ refused by the hub"; linkSlot = .error
         }
-        out += pair("Link", link, width: width)
+        out += pair("Link", link + (s.hub.map { " · \($0)" } ?? ""), width: width).map { PanelLine($0.text, linkSlot) }
+        if let id = s.deviceID { out += pair("Device", id, width: width) }
+        if s.running {
+            let progress = s.progressTotal > 0 ? "\(s.progressDone) of \(s.progressTotal) records answered" : "starting"
+            out += pair("Sending", progress, width: width)
+        }
         out += pair("Waiting", "\(s.waiting) to upload (\(s.pending) pending, \(s.inFlight) sent, awaiting receipt)", width: width)
         out += pair("Hub", "\(s.acknowledged) stored, \(s.refused) refused", width: width).map { PanelLine($0.text, s.refused > 0 ? .error : nil) }
         out += pair("Last success", when(s.lastSuccessAt, now: now), width: width)
         if let e = s.lastError { out += pair("Last error", e, width: width).map { PanelLine($0.text, .error) } }
-        if let n = s.nextAttemptAt { out += pair("Next attempt", when(n, now: now), width: width) }
+        if let n = s.nextAttemptAt, !s.running, s.link != .notEnrolled { out += pair("Next attempt", when(n, now: now), width: width) }
+        switch s.link {
+        case .notEnrolled:
+            out += para("Sync runs in the background once this console is enrolled: ask the hub operator for a token, run `stampwatch device enrol --hub URL --token T`, then restart the console.", .warning)
+        case .refused:
+            out += para("Retrying will not help until someone acts on the error above: the records stay on this device. Report it to the hub operator with the device id.", .error)
+        case .offline, .connecting, .online:
+            if let key = syncNowKey { out += para("\(key): send the waiting records now.", .muted) }
+        case .notRunning:
+            break
+        }
         out += para("Records stay on this device until the hub's signed receipt names them: nothing is lost offline.", .muted)
         if s.refused > 0 { out += para("Refused records are kept: report them to your supervisor with the device id.", .error) }
         return out
@@ -92,7 +112,8 @@ enum StatusView {
         let side = area.width >= 110
         let width = (side ? (area.width - 1) / 2 : area.width) - 4
         let cache = StatusText.cacheLines(model.cache, loaded: model.cacheLoaded, now: now, width: max(1, width))
-        let sync = StatusText.syncLines(model.sync, loaded: model.syncLoaded, now: now, width: max(1, width))
+        let key = model.keyMap.hint(for: ConsoleKeys.syncNow)
+        let sync = StatusText.syncLines(model.sync, loaded: model.syncLoaded, now: now, width: max(1, width), syncNowKey: key)
         // Stacked: the cache panel as tall as its text (the uploads panel keeps at least 6 rows).
         let parts = side ? area.columns([.fill(1), .fill(1)], spacing: 1)
                          : area.rows([.length(min(cache.count + 2, max(3, area.height - 6))), .fill(1)])

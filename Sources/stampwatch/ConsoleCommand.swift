@@ -5,6 +5,7 @@ import FieldStore
 import Foundation
 import Provenance
 import StampCodes
+import Sync
 import TerminalUI
 
 /// The console's command-line flags (on the root command: `stampwatch --theme sunlight`).
@@ -43,7 +44,11 @@ func runConsole(_ flags: ConsoleFlags) throws {
     let configPath = env["STAMPWATCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? xdg.appConfig() + "/config"
     var config = ConsoleConfig()
     if let data = FileManager.default.contents(atPath: configPath) {
-        switch ConsoleConfig.parse(String(decoding: data, as: UTF8.self), source: configPath) {
+        // `[sync]` belongs to the sync engine: its own parser checks it, and its mistakes stop the start too.
+        let checkSync: ConsoleConfig.SectionCheck = { text in
+            do { _ = try SyncConfigFile.parse(text); return [] } catch let e as SyncConfigFile.Failure { return [(e.line, e.message)] } catch { return [(0, "\(error)")] }
+        }
+        switch ConsoleConfig.parse(String(decoding: data, as: UTF8.self), source: configPath, sync: checkSync) {
         case .success(let c): config = c
         case .failure(let errors):
             log.write("config refused: \(errors)")
@@ -109,7 +114,27 @@ func runConsole(_ flags: ConsoleFlags) throws {
     let market = config.market.flatMap(Market.init)
 
     let summary: @Sendable () -> CacheSummary? = { consoleCacheSummary(store, now: now()) }
-    let sync: @Sendable () -> SyncStatus? = { consoleSyncStatus(store) }
+    // Background sync when the console is enrolled; otherwise the outbox counts and how to enrol.
+    let background = startBackgroundSync(store: store, config: config, consoleDeviceID: deviceID, env: env, log: log)
+    if let note = background.notice { notices.append(note) }
+    let sync: @Sendable () -> Console.SyncStatus?
+    if let runner = background.runner {
+        sync = { runner.current }
+    } else {
+        let link = background.link
+        sync = { consoleSyncStatus(store, link: link) }
+    }
+    var syncNow: (@Sendable () -> Void)?
+    var syncUpdates: (@Sendable (@escaping @Sendable (Console.SyncStatus) -> Void) -> Void)?
+    if let runner = background.runner {
+        syncNow = { runner.syncNow() }
+        syncUpdates = { deliver in runner.subscribe(deliver) }
+    }
+    defer {
+        if let runner = background.runner, !runner.stop(timeout: 1) {
+            log.write("sync: a run was still talking to the hub at exit; it is abandoned (its records go back to pending)")
+        }
+    }
     let officer = env["STAMPWATCH_OFFICER"].flatMap { $0.isEmpty ? nil : $0 } ?? config.officerID ?? ""
     let place = env["STAMPWATCH_PLACE"].flatMap { $0.isEmpty ? nil : $0 } ?? config.place ?? ""
     if officer.isEmpty { notices.append("No officer id set: add `officer = …` under [inspection] in \(configPath)") }
@@ -135,12 +160,16 @@ func runConsole(_ flags: ConsoleFlags) throws {
                                         checklistJSON: draft.checklistJSON, notes: draft.notes, place: draft.place,
                                         officerID: draft.officerID, cacheVersion: draft.cacheVersion,
                                         cacheAgeSeconds: draft.cacheAgeSeconds, createdAt: draft.createdAt)
-            return try store.record(input, deviceID: deviceID).recordUUID.uuidString.lowercased()
+            let id = try store.record(input, deviceID: deviceID).recordUUID.uuidString.lowercased()
+            background.runner?.recorded()
+            return id
         },
         now: now,
         log: { log.write($0) },
         place: place,
-        officerID: officer)
+        officerID: officer,
+        syncNow: syncNow,
+        syncUpdates: syncUpdates)
 
     if flags.plain {
         runPlain(environment)
@@ -215,12 +244,105 @@ func consoleCacheSummary(_ store: FieldStore, now: Int64) -> CacheSummary? {
                         dueAt: status.freshness.dueAt, expiresHardAt: status.freshness.expiresHardAt, lastUpdate: update)
 }
 
-/// Uploads as far as the outbox tells them today; the sync engine (module `Sync`) will report the link
-/// and its errors when it is connected here.
-func consoleSyncStatus(_ store: FieldStore) -> SyncStatus? {
+/// Uploads as far as the outbox tells them, for a console without background sync (not enrolled).
+func consoleSyncStatus(_ store: FieldStore, link: Console.SyncStatus.Link = .notRunning) -> Console.SyncStatus? {
     guard let counts = try? store.outboxCounts() else { return nil }
     let oldest = (try? store.pendingOutbox(limit: 1, now: .max))?.first
-    return SyncStatus(pending: counts[.pending] ?? 0, inFlight: counts[.inFlight] ?? 0, acknowledged: counts[.acknowledged] ?? 0,
-                      refused: counts[.refused] ?? 0, link: .notRunning, lastError: oldest?.lastError,
-                      nextAttemptAt: (oldest?.attempts ?? 0) > 0 ? oldest?.nextAttemptAt : nil)
+    return Console.SyncStatus(pending: counts[.pending] ?? 0, inFlight: counts[.inFlight] ?? 0, acknowledged: counts[.acknowledged] ?? 0,
+                              refused: counts[.refused] ?? 0, link: link, lastError: oldest?.lastError,
+                              nextAttemptAt: (oldest?.attempts ?? 0) > 0 ? oldest?.nextAttemptAt : nil)
+}
+
+/// The sync engine's status as the console shows it.
+func consoleSyncStatus(_ s: Sync.SyncStatus, hub: String, running: Bool = false, progress: SyncProgress? = nil) -> Console.SyncStatus {
+    var c = Console.SyncStatus(pending: s.pending, inFlight: s.inFlight, acknowledged: s.acknowledged, refused: s.refused,
+                               link: Console.SyncStatus.link(engineState: s.link.rawValue, running: running, lastError: s.lastError),
+                               lastError: s.lastError, lastSuccessAt: s.lastSuccessAt, nextAttemptAt: s.nextAttemptAt,
+                               running: running, hub: hub, deviceID: s.deviceID)
+    if let progress {
+        c.progressDone = progress.done
+        c.progressTotal = progress.total
+    }
+    return c
+}
+
+/// The console's background sync, or why there is none.
+struct ConsoleBackgroundSync: Sendable {
+    var runner: BackgroundSync?
+    /// The link to show without a runner.
+    var link: Console.SyncStatus.Link = .notRunning
+    /// A line for the status bar at start (a problem the officer should know about).
+    var notice: String?
+}
+
+/// Builds the sync engine as `stampwatch sync` does (the enrolment, then `[sync]` of the config file, then
+/// `$STAMPWATCH_HUB`), with the cache refresh quiet (nothing may write to the terminal under the full-screen
+/// UI), and starts its thread. Not enrolled: no thread, and the status screen says how to enrol. Problems go to
+/// the log and the status line, never to the terminal.
+func startBackgroundSync(store: FieldStore, config: ConsoleConfig, consoleDeviceID: String, env: [String: String],
+                         log: ConsoleLog) -> ConsoleBackgroundSync {
+    let paths = SyncPaths(store: DevicePaths.store)
+    let identity: Sync.DeviceIdentity
+    do {
+        guard let loaded = try Sync.DeviceIdentity.load(paths) else {
+            log.write("sync: not enrolled; records wait in the outbox")
+            return ConsoleBackgroundSync(link: .notEnrolled)
+        }
+        identity = loaded
+    } catch {
+        log.write("sync: the device identity is not usable: \(error.message)")
+        return ConsoleBackgroundSync(link: .notEnrolled, notice: "Sync is off: \(error.message)")
+    }
+    var settings = SyncSettings()
+    var enrolled = SyncSettingsOverlay()
+    enrolled.hubURL = identity.hubURL
+    enrolled.pin = identity.pin
+    enrolled.caFile = identity.caFile
+    enrolled.allowInsecureLoopback = identity.allowInsecureLoopback
+    settings.apply(enrolled)
+    // Checked when the config was read (a mistake stopped the start), so this parse succeeds.
+    if let overlay = try? SyncConfigFile.parse(config.syncSection) { settings.apply(overlay) }
+    if let hub = env["STAMPWATCH_HUB"], !hub.isEmpty {
+        var o = SyncSettingsOverlay()
+        o.hubURL = hub
+        settings.apply(o)
+    }
+    let endpoint: HubEndpoint
+    do { endpoint = try HubEndpoint(settings: settings) } catch {
+        log.write("sync: \(error.message)")
+        return ConsoleBackgroundSync(link: .notRunning, notice: "Sync is off: \(error.message)")
+    }
+    var notice: String?
+    if consoleDeviceID != identity.deviceID {
+        notice = "Records are made as \(consoleDeviceID) but this console is enrolled as \(identity.deviceID): only \(identity.deviceID)'s records are sent"
+        log.write("sync: " + notice!)
+    }
+    let signer = DeviceRequestSigner(deviceID: identity.deviceID, key: identity.key)
+    var refresh = CacheRefresh(from: endpoint.tufURL, region: identity.region.isEmpty ? "MZ" : identity.region,
+                               allowInsecureLoopback: settings.allowInsecureLoopback)
+    refresh.signer = signer
+    refresh.tls = endpoint.options.tls
+    refresh.transfer = endpoint.options
+    refresh.store = store
+    refresh.quiet = true
+    let refreshJob = refresh
+    let engine = SyncEngine(store: store, paths: paths, deviceID: identity.deviceID,
+                            transport: HTTPUploadTransport(endpoint: endpoint, signer: signer), settings: settings,
+                            hubKey: SyncEngine.keyFromSignedCache(paths), cacheRefresh: { refreshJob.outcome() })
+    let hub = endpoint.baseURL
+    let runner = BackgroundSync(engine: BackgroundSync.Engine(
+        run: { progress in
+            let s = engine.runOnce { p in progress(consoleSyncStatus(engine.status(), hub: hub, running: true, progress: p)) }
+            var line = "sync: link \(s.link.rawValue), \(s.unsent) waiting, \(s.acknowledged) acknowledged, \(s.refused) refused"
+            if let r = s.lastRun { line += "; this run \(r.acknowledged) acknowledged in \(r.batchesSent) batch(es)" + (r.cacheRefresh.map { "; cache: \($0)" } ?? "") }
+            if let e = s.lastError { line += "; error: \(e)" }
+            log.write(line)
+            return consoleSyncStatus(s, hub: hub)
+        },
+        status: { consoleSyncStatus(engine.status(), hub: hub) },
+        nextRunDelay: { engine.nextRunDelay() }),
+        initial: consoleSyncStatus(engine.status(), hub: hub))
+    runner.start()
+    log.write("sync: background sync started as \(identity.deviceID) with \(hub)")
+    return ConsoleBackgroundSync(runner: runner, notice: notice)
 }

@@ -150,6 +150,6 @@ final class DemoCacheFlowTests: XCTestCase {
         d.press(.function(5))
         try d.waitUntilIdle()
         XCTAssertTrue(d.lines.containsLine("Waiting       2 to upload (2 pending, 0 sent, awaiting receipt)"), d.lines.screen)
-        XCTAssertTrue(d.lines[23].hasSuffix("2 to upload "), d.lines[23])
+        XCTAssertTrue(d.lines[23].hasSuffix("2 waiting · sync off "), d.lines[23])
     }
 }

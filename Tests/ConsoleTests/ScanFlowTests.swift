@@ -18,7 +18,7 @@ final class ScanFlowTests: XCTestCase {
         XCTAssertTrue(lines.containsLine("operator     EO-MZ-0042"), lines.screen)
         XCTAssertTrue(lines.containsLine("12:00:00 · cache v3 fresh 2h · recorded"), lines.screen)
         XCTAssertTrue(lines.containsLine("12:00:00 ✔ GENUINE      MZ0000000000001"), lines.screen)
-        XCTAssertTrue(lines[23].contains("GENUINE recorded") && lines[23].hasSuffix("cache v3 fresh 2h · 1 to upload "), lines[23])
+        XCTAssertTrue(lines[23].contains("GENUINE recorded") && lines[23].hasSuffix("cache v3 fresh 2h · 1 waiting · sync off "), lines[23])
 
         XCTAssertEqual(recorder.drafts.count, 1)
         let draft = try XCTUnwrap(recorder.drafts.first)
@@ -158,7 +158,7 @@ final class ScanFlowTests: XCTestCase {
         XCTAssertTrue(d.lines.containsLine("No offline cache on this device yet."), d.lines.screen)
         XCTAssertTrue(d.lines.containsLine("stampwatch cache update --from URL|DIR --root ROOT.json"), d.lines.screen)
         XCTAssertTrue(d.lines.containsLine("make run"), d.lines.screen)
-        XCTAssertTrue(d.lines[23].hasSuffix("no cache · 0 to upload "), d.lines[23])
+        XCTAssertTrue(d.lines[23].hasSuffix("no cache · 0 waiting · sync off "), d.lines[23])
         d.type(Fixtures.genuine + "\n")
         try d.waitUntilIdle()
         XCTAssertTrue(d.lines.containsLine("?  U N V E R I F I A B L E"), d.lines.screen)
