@@ -85,7 +85,7 @@ func reportPct(_ p: Double) -> Double { Double(reportLatencies[min(reportLatenci
 let size = (try? FileManager.default.attributesOfItem(atPath: snapshot)[.size] as? Int) ?? 0
 let storeSize = (try? FileManager.default.attributesOfItem(atPath: dir + "/field.sqlite")[.size] as? Int) ?? 0
 print(String(format: "packs=%d lookups=%d found=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f chain_steps=%.2f events_per_lookup=%.1f "
-             + "report_p50_ms=%.3f report_p99_ms=%.3f apply_s=%.1f snapshot_bytes=%d store_bytes=%d snapshot_bytes_per_million_packs=%.0f store_bytes_per_million_packs=%.0f",
+             + "report_p50_ms=%.3f report_p99_ms=%.3f apply_s=%.1f snapshot_bytes=%ld store_bytes=%ld snapshot_bytes_per_million_packs=%.0f store_bytes_per_million_packs=%.0f",
              packs, uids.count, found, pct(0.5), pct(0.99), Double(latencies.last ?? 0) / 1e6, total * 1000 / Double(max(1, uids.count)),
              Double(steps) / Double(max(1, uids.count)), Double(events) / Double(max(1, uids.count)), reportPct(0.5), reportPct(0.99), applySeconds, size, storeSize,
              Double(size) * 1e6 / Double(max(1, packs)), Double(storeSize) * 1e6 / Double(max(1, packs))))
