@@ -126,7 +126,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "DeviceAuth", "Hub", "FieldStore", "StampCrypto", "StrictJSON", "HTTP", "stampwatch", "stampwatch-hub",
+            "Sync", "DeviceAuth", "Hub", "FieldStore", "StampCrypto", "StrictJSON", "HTTP", "TerminalUI", "stampwatch", "stampwatch-hub",
             "fieldstore-crash-helper", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DemoWorldTests", dependencies: [
