@@ -1,10 +1,10 @@
 import ArgumentParser
 import CLISupport
+import Console
 import FieldStore
 import Foundation
 import Provenance
 import StampCodes
-import StrictJSON
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -207,21 +207,13 @@ struct Verify: ParsableCommand {
         while let lines = next() {
             for line in lines {
                 let (r, report) = refine(verifier.verify(utf8: line, context: context))
-                var reasons: [UInt8] = []
-                reasons.append(0x5B)
-                for (i, reason) in r.reasons.enumerated() {
-                    if i > 0 { reasons.append(0x2C) }
-                    reasons.append(contentsOf: "{\"code\":".utf8)
-                    JSONString.appendQuoted(reason.code, to: &reasons)
-                    reasons.append(contentsOf: ",\"message\":".utf8)
-                    JSONString.appendQuoted(reason.message, to: &reasons)
-                    reasons.append(0x7D)
-                }
-                reasons.append(0x5D)
-                let input = InspectionInput(code: r.input, verdict: r.verdict.rawValue, reasonsJSON: String(decoding: reasons, as: UTF8.self),
-                                            notes: "recorded with stampwatch verify --record", place: place, officerID: officer,
-                                            cacheVersion: r.cache?.version, cacheAgeSeconds: r.cache?.ageSeconds,
-                                            createdAt: context.now)
+                // The same reasons JSON the console's Scan screen records.
+                let draft = InspectionDraft(code: r.input, verdict: r.verdict, reasons: r.reasons, place: place, officerID: officer,
+                                            cacheVersion: r.cache?.version, cacheAgeSeconds: r.cache?.ageSeconds, createdAt: context.now)
+                let input = InspectionInput(code: draft.code, verdict: draft.verdict.rawValue, reasonsJSON: draft.reasonsJSON,
+                                            notes: "recorded with stampwatch verify --record", place: draft.place,
+                                            officerID: draft.officerID, cacheVersion: draft.cacheVersion,
+                                            cacheAgeSeconds: draft.cacheAgeSeconds, createdAt: draft.createdAt)
                 do {
                     _ = try store.record(input, deviceID: deviceID)
                 } catch {
