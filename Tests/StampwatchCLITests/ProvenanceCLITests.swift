@@ -148,4 +148,20 @@ final class ProvenanceCLITests: XCTestCase {
         // --place without --record is a usage error.
         XCTAssertEqual(try CLI.run("stampwatch", ["verify", "--place", "x", codes[0]], env: device).status, 64)
     }
+
+    func testBadInputGetsAClearErrorAndChangesNothing() throws {
+        let d = try Self.demo.get()
+        let long = try CLI.run("stampwatch", ["provenance", String(repeating: "X", count: 60)], env: d.device)
+        XCTAssertEqual(long.status, 64)
+        XCTAssertTrue(long.stderr.contains("UID must be 1 to 50 characters"), long.stderr)
+        let blank = try CLI.run("stampwatch", ["provenance", "   "], env: d.device)
+        XCTAssertEqual(blank.status, 64)
+        // A damaged code names what it gave instead of a UID, and says how to check it.
+        let damaged = try XCTUnwrap(d.samples["damaged-scan"]?.code)
+        let r = try CLI.run("stampwatch", ["provenance", damaged], env: d.device)
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("the code gives no readable UID (malformed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("stampwatch verify"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
 }
